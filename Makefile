@@ -1,0 +1,73 @@
+# corral: a plain GNU Makefile.  Knobs are ?= so a packager can set them.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+BUILD := build
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Werror
+CFLAGS ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -Icore
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
+	$(DEP_CFLAGS)
+
+CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
+	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
+	core/view.c
+CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
+PROFILES := profiles/default.json
+
+.PHONY: all deps run test unit install uninstall clean check-format
+all: $(BUILD)/corral
+
+$(BUILD)/core/%.o: core/%.c core/corral.h core/internal.h core/landlock_compat.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/core/profiles.c: $(PROFILES) tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh corral_profile_default_json profiles/default.json > $@
+
+$(BUILD)/core/profiles.o: $(BUILD)/core/profiles.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcorral.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/corral: cli/corral.c $(BUILD)/libcorral.a
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS)
+
+$(BUILD)/unit-tests: tests/unit/unit.c $(BUILD)/libcorral.a
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS)
+
+# Installs missing Debian packages as root; otherwise says what to run.
+deps:
+	@sh tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@sh tests/run.sh
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+install: $(BUILD)/corral
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/corral $(DESTDIR)$(BINDIR)/corral
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/corral
+
+check-format:
+	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * corral: the standalone front, for scripts, CI and shells without the
+ * builtin.  It parses nothing itself: options go to the core, and the
+ * core's errors and notes are printed here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "corral.h"
+
+static int verbosity;
+
+static int fail(const struct corral_error *err)
+{
+	fprintf(stderr, "corral: %s\n", err->message);
+	if (err->hint[0])
+		fprintf(stderr, "hint: %s\n", err->hint);
+	return CORRAL_EXIT_FAILURE;
+}
+
+static int usage_error(const char *what, const char *word)
+{
+	fprintf(stderr, "corral: %s '%s'\nhint: see 'corral --help'\n", what,
+		word);
+	return CORRAL_EXIT_FAILURE;
+}
+
+static void print_notes(const struct corral_plan *plan, size_t from)
+{
+	size_t i;
+
+	if (verbosity < 0)
+		return;
+	for (i = from; i < corral_plan_note_count(plan); i++)
+		fprintf(stderr, "corral: note: %s\n", corral_plan_note(plan, i));
+}
+
+/* Print a report the core built; text is NULL when it failed. */
+static int print_text(int ret, char *text)
+{
+	if (ret) {
+		fprintf(stderr, "corral: cannot build the report: %s\n",
+			strerror(-ret));
+		return CORRAL_EXIT_FAILURE;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+static int exec_failed(const char *command)
+{
+	int saved = errno;
+
+	fprintf(stderr, "corral: cannot run '%s': %s\n", command,
+		strerror(saved));
+	if (saved == ENOENT)
+		return CORRAL_EXIT_NOT_FOUND;
+	if (saved == EACCES)
+		fprintf(stderr,
+			"hint: the sandbox may not grant it; see 'corral why %s'\n",
+			command);
+	return CORRAL_EXIT_CANNOT_EXEC;
+}
+
+/* Confine this very process, then become the command. */
+static int confine_and_exec(struct corral_plan *plan, char **argv)
+{
+	struct corral_error err = { 0 };
+	size_t seen = corral_plan_note_count(plan);
+
+	if (corral_confine(plan, &err)) {
+		print_notes(plan, seen);
+		return fail(&err);
+	}
+	print_notes(plan, seen);
+	fflush(NULL);
+	execvp(argv[0], argv);
+	return exec_failed(argv[0]);
+}
+
+static int with_plan(int argc, char **argv,
+		     int (*then)(struct corral_plan *, struct corral_options *))
+{
+	struct corral_error err = { 0 };
+	struct corral_options opts;
+	struct corral_plan *plan = NULL;
+	int ret;
+
+	if (corral_options_parse(&opts, argc, argv, &err))
+		return fail(&err);
+	verbosity = opts.verbosity;
+	ret = corral_plan_build(&plan, &opts, &err);
+	if (ret) {
+		corral_options_free(&opts);
+		return fail(&err);
+	}
+	print_notes(plan, 0);
+	ret = then(plan, &opts);
+	corral_plan_free(plan);
+	corral_options_free(&opts);
+	return ret;
+}
+
+static int describe(struct corral_plan *plan)
+{
+	char *text = NULL;
+	int ret = corral_plan_describe(plan, &text);
+
+	return print_text(ret, text);
+}
+
+static int do_run(struct corral_plan *plan, struct corral_options *opts)
+{
+	if (opts->dry_run)
+		return describe(plan);
+	if (opts->argc == 0)
+		return usage_error("a command is needed after", "run");
+	return confine_and_exec(plan, opts->argv);
+}
+
+static int do_shell(struct corral_plan *plan, struct corral_options *opts)
+{
+	const char *shell = getenv("SHELL");
+	char *argv[2];
+
+	if (opts->argc > 0)
+		return usage_error("shell runs no command; use run for",
+				   opts->argv[0]);
+	if (opts->dry_run)
+		return describe(plan);
+	if (!shell || shell[0] != '/')
+		shell = "/bin/sh";
+	argv[0] = (char *)shell;
+	argv[1] = NULL;
+	return confine_and_exec(plan, argv);
+}
+
+static int do_why(struct corral_plan *plan, struct corral_options *opts)
+{
+	char *text = NULL;
+	int i, ret = 0;
+
+	if (opts->argc == 0)
+		return usage_error("a path is needed after", "why");
+	for (i = 0; i < opts->argc && !ret; i++) {
+		ret = corral_plan_why(plan, opts->argv[i], &text);
+		ret = print_text(ret, text);
+	}
+	return ret;
+}
+
+static int report(int argc, char **argv, int (*build)(char **))
+{
+	char *text = NULL;
+	int ret;
+
+	if (argc > 1)
+		return usage_error("unexpected argument", argv[1]);
+	ret = build(&text);
+	return print_text(ret, text);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(corral_usage(), stderr);
+		return CORRAL_EXIT_FAILURE;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return fputs(corral_usage(), stdout) < 0;
+	if (!strcmp(cmd, "--version"))
+		return printf("corral %s\n", CORRAL_VERSION) < 0;
+	if (!strcmp(cmd, "run"))
+		return with_plan(argc - 1, argv + 1, do_run);
+	if (!strcmp(cmd, "shell"))
+		return with_plan(argc - 1, argv + 1, do_shell);
+	if (!strcmp(cmd, "why"))
+		return with_plan(argc - 1, argv + 1, do_why);
+	if (!strcmp(cmd, "status"))
+		return report(argc - 1, argv + 1, corral_status);
+	if (!strcmp(cmd, "check"))
+		return report(argc - 1, argv + 1, corral_check);
+	return usage_error("unknown command", cmd);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * corral core: the one library behind every front (the corral binary, the
+ * bash builtin, the zsh module).
+ *
+ * The core never prints, never exits and never aborts, because it runs
+ * inside the user's interactive shell.  Every call returns 0 or -errno and,
+ * on failure, fills a struct corral_error with a message and, where the
+ * fix is known, a hint.  Only the fronts print.
+ */
+#ifndef CORRAL_H
+#define CORRAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CORRAL_VERSION "0.1.0"
+
+/* Exit statuses shared by every front. */
+#define CORRAL_EXIT_FAILURE 125 /* corral itself failed */
+#define CORRAL_EXIT_CANNOT_EXEC 126
+#define CORRAL_EXIT_NOT_FOUND 127
+
+#define CORRAL_API __attribute__((visibility("default")))
+
+struct corral_error {
+	int code; /* negative errno */
+	char message[1024];
+	char hint[512];
+};
+
+/* Access a grant gives; a grant of both is "allow". */
+enum corral_access {
+	CORRAL_ACCESS_READ = 1 << 0,
+	CORRAL_ACCESS_WRITE = 1 << 1,
+};
+
+enum corral_rule_kind {
+	CORRAL_RULE_GRANT,
+	CORRAL_RULE_DENY,
+	CORRAL_RULE_PROTECT,
+};
+
+/* One path option exactly as the user gave it. */
+struct corral_path_option {
+	enum corral_rule_kind kind;
+	unsigned access; /* for grants */
+	const char *flag; /* "--allow", "--deny", ... for messages */
+	char *path;
+};
+
+struct corral_options {
+	struct corral_path_option *paths;
+	size_t n_paths;
+	bool no_cwd;
+	bool dry_run;
+	int verbosity; /* -1 quiet, 0 normal, 1 and up verbose */
+	/* What follows the options: the command, or the paths for why. */
+	int argc;
+	char **argv;
+};
+
+/*
+ * Parse the options shared by run, shell and why.  argv[0] is the
+ * subcommand name; parsing stops at "--" or at the first non-option.
+ */
+CORRAL_API int corral_options_parse(struct corral_options *opts, int argc,
+				    char **argv, struct corral_error *err);
+CORRAL_API void corral_options_free(struct corral_options *opts);
+
+/* The synopsis and option list, one text for --help, help and the manual. */
+CORRAL_API const char *corral_usage(void);
+
+struct corral_plan;
+
+/*
+ * Resolve the default policy and the options into one immutable plan:
+ * every path made absolute and canonical, every deny and protect matched
+ * against the grants around it, the mechanisms chosen for this kernel.
+ * Nothing is applied.
+ */
+CORRAL_API int corral_plan_build(struct corral_plan **plan,
+				 const struct corral_options *opts,
+				 struct corral_error *err);
+CORRAL_API void corral_plan_free(struct corral_plan *plan);
+
+/*
+ * Apply the plan to the calling process: view (namespaces), Landlock,
+ * no_new_privs.  Cannot be undone.  On failure the process may be partly
+ * confined and must not run the command.
+ */
+CORRAL_API int corral_confine(struct corral_plan *plan,
+			      struct corral_error *err);
+
+/*
+ * Notes for the user: what was skipped, what fell back to what.  Valid
+ * after corral_plan_build and again after corral_confine, which may add
+ * its own.
+ */
+CORRAL_API size_t corral_plan_note_count(const struct corral_plan *plan);
+CORRAL_API const char *corral_plan_note(const struct corral_plan *plan,
+					size_t i);
+
+/* Reports, as newly allocated text for the front to print and free. */
+CORRAL_API int corral_plan_describe(const struct corral_plan *plan,
+				    char **text);
+CORRAL_API int corral_plan_why(const struct corral_plan *plan,
+			       const char *path, char **text);
+CORRAL_API int corral_status(char **text);
+CORRAL_API int corral_check(char **text);
+
+#endif /* CORRAL_H */

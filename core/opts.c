@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The options shared by every front, in one getopt_long table.  The core
+ * parses them so that the bash builtin, the zsh module and the corral
+ * binary accept exactly the same words.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum {
+	OPT_DENY = 256,
+	OPT_PROTECT,
+	OPT_NO_CWD,
+};
+
+static const struct option long_options[] = {
+	{ "allow", required_argument, NULL, 'a' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "protect", required_argument, NULL, OPT_PROTECT },
+	{ "no-cwd", no_argument, NULL, OPT_NO_CWD },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "+": stop at the first word that is not an option (the command). */
+static const char short_options[] = "+:a:r:w:nvq";
+
+static const char usage_text[] =
+	"usage: corral run   [OPTIONS] [--] COMMAND [ARG...]\n"
+	"       corral shell [OPTIONS]\n"
+	"       corral why   [OPTIONS] PATH...\n"
+	"       corral status\n"
+	"       corral check\n"
+	"       corral --help | --version\n"
+	"\n"
+	"  run      run COMMAND confined\n"
+	"  shell    run $SHELL (or /bin/sh) confined\n"
+	"  why      say what the policy allows on PATH, and why\n"
+	"  status   is this process confined? by which policy and mechanisms\n"
+	"  check    what this kernel and system support\n"
+	"\n"
+	"options:\n"
+	"  -a, --allow PATH    read and write (directory or file)\n"
+	"  -r, --read PATH     read, list, execute\n"
+	"  -w, --write PATH    write only\n"
+	"      --deny PATH     no access, even when a parent is granted\n"
+	"      --protect PATH  readable, not writable, even inside a writable grant\n"
+	"      --no-cwd        do not grant the working directory (read-write by default)\n"
+	"  -n, --dry-run       print the resolved plan and exit\n"
+	"  -v, --verbose       say more; -q, --quiet: say only errors\n"
+	"\n"
+	"exit status: the command's own; 125 when corral fails; 126 when the\n"
+	"command is blocked or not executable; 127 when it is not found\n";
+
+const char *corral_usage(void)
+{
+	return usage_text;
+}
+
+static int add_path(struct corral_options *o, enum corral_rule_kind kind,
+		    unsigned access, const char *flag, const char *path)
+{
+	struct corral_path_option *p;
+
+	p = realloc(o->paths, (o->n_paths + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	o->paths = p;
+	p += o->n_paths;
+	p->kind = kind;
+	p->access = access;
+	p->flag = flag;
+	p->path = strdup(path);
+	if (!p->path)
+		return -ENOMEM;
+	o->n_paths++;
+	return 0;
+}
+
+static int bad_option(int c, char **argv, struct corral_error *err)
+{
+	const char *word = argv[optind - 1];
+
+	if (c == ':')
+		return corral_fail(err, -EINVAL, "see 'corral --help'",
+				   "option '%s' needs a path", word);
+	if (optopt && word[1] != '-')
+		return corral_fail(err, -EINVAL, "see 'corral --help'",
+				   "unknown option '-%c'", optopt);
+	return corral_fail(err, -EINVAL, "see 'corral --help'",
+			   "unknown option '%s'", word);
+}
+
+static int take(struct corral_options *o, int c, char **argv,
+		struct corral_error *err)
+{
+	switch (c) {
+	case 'a':
+		return add_path(o, CORRAL_RULE_GRANT,
+				CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
+				"--allow", optarg);
+	case 'r':
+		return add_path(o, CORRAL_RULE_GRANT, CORRAL_ACCESS_READ,
+				"--read", optarg);
+	case 'w':
+		return add_path(o, CORRAL_RULE_GRANT, CORRAL_ACCESS_WRITE,
+				"--write", optarg);
+	case OPT_DENY:
+		return add_path(o, CORRAL_RULE_DENY, 0, "--deny", optarg);
+	case OPT_PROTECT:
+		return add_path(o, CORRAL_RULE_PROTECT, 0, "--protect", optarg);
+	case OPT_NO_CWD:
+		o->no_cwd = true;
+		return 0;
+	case 'n':
+		o->dry_run = true;
+		return 0;
+	case 'v':
+		o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
+		return 0;
+	case 'q':
+		o->verbosity = -1;
+		return 0;
+	default:
+		return bad_option(c, argv, err);
+	}
+}
+
+int corral_options_parse(struct corral_options *o, int argc, char **argv,
+			 struct corral_error *err)
+{
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0; /* glibc: restart, even after another front parsed */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_options, long_options,
+				NULL)) != -1) {
+		ret = take(o, c, argv, err);
+		if (ret == -ENOMEM)
+			ret = corral_fail(err, ret, NULL, "out of memory");
+		if (ret) {
+			corral_options_free(o);
+			return ret;
+		}
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	return 0;
+}
+
+void corral_options_free(struct corral_options *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_paths; i++)
+		free(o->paths[i].path);
+	free(o->paths);
+	o->paths = NULL;
+	o->n_paths = 0;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pure path handling: placeholders, normalization, canonical resolution.
+ * Nothing here changes the process; everything is unit-tested.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct placeholder {
+	const char *name;
+	const char *home_relative; /* default under $HOME, or NULL */
+};
+
+/* $HOME and $WORKDIR are handled apart; these follow the XDG defaults. */
+static const struct placeholder xdg_vars[] = {
+	{ "XDG_CONFIG_HOME", ".config" },
+	{ "XDG_DATA_HOME", ".local/share" },
+	{ "XDG_STATE_HOME", ".local/state" },
+	{ "XDG_CACHE_HOME", ".cache" },
+};
+
+static char *join(const char *a, const char *b)
+{
+	char *out;
+	size_t la = strlen(a);
+
+	if (!*b)
+		return strdup(a);
+	if (la && a[la - 1] == '/')
+		la--;
+	if (asprintf(&out, "%.*s/%s", (int)la, a, b) < 0)
+		return NULL;
+	return out;
+}
+
+static const char *xdg_value(const char *name, size_t len, const char *home,
+			     char *buf, size_t size)
+{
+	size_t i;
+	const char *value;
+	char key[64];
+
+	for (i = 0; i < sizeof(xdg_vars) / sizeof(xdg_vars[0]); i++) {
+		if (strlen(xdg_vars[i].name) != len ||
+		    strncmp(xdg_vars[i].name, name, len))
+			continue;
+		snprintf(key, sizeof(key), "%s", xdg_vars[i].name);
+		value = getenv(key);
+		if (value && value[0] == '/')
+			return value;
+		snprintf(buf, size, "%s/%s", home, xdg_vars[i].home_relative);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The value of a leading placeholder ("~", "$HOME", "${WORKDIR}", ...). */
+static int leading_base(const char *written, const char *home,
+			const char *workdir, const char **base,
+			const char **rest, char *buf, size_t size,
+			struct corral_error *err)
+{
+	const char *name = written + 1, *end;
+	bool braced = written[1] == '{';
+	size_t len;
+
+	if (written[0] == '~') {
+		if (written[1] && written[1] != '/')
+			return corral_fail(err, -EINVAL,
+					   "write the home directory as ~/ or $HOME",
+					   "unsupported path '%s': only ~ and ~/ expand",
+					   written);
+		*base = home;
+		*rest = written + 1;
+		return 0;
+	}
+	if (braced)
+		name++;
+	for (end = name; *end == '_' || (*end >= 'A' && *end <= 'Z'); end++)
+		;
+	len = (size_t)(end - name);
+	if (braced && *end++ != '}')
+		return corral_fail(err, -EINVAL, NULL,
+				   "unterminated placeholder in '%s'", written);
+	*rest = end;
+	if (len == 4 && !strncmp(name, "HOME", 4))
+		*base = home;
+	else if (len == 7 && !strncmp(name, "WORKDIR", 7))
+		*base = workdir;
+	else
+		*base = xdg_value(name, len, home, buf, size);
+	if (!*base)
+		return corral_fail(err, -EINVAL,
+				   "known placeholders: ~ $HOME $WORKDIR $XDG_CONFIG_HOME $XDG_DATA_HOME $XDG_STATE_HOME $XDG_CACHE_HOME",
+				   "unknown placeholder in '%s'", written);
+	if (**rest && **rest != '/')
+		return corral_fail(err, -EINVAL, NULL,
+				   "placeholder must be followed by '/' in '%s'",
+				   written);
+	return 0;
+}
+
+/*
+ * Expand a path as written into an absolute one: a leading ~, $HOME,
+ * $WORKDIR or XDG placeholder, or the working directory for relative
+ * paths.  Dots and slashes are left for resolution.
+ */
+int corral_path_expand(const char *written, const char *home,
+		       const char *workdir, char **out,
+		       struct corral_error *err)
+{
+	char buf[PATH_MAX], cwd[PATH_MAX];
+	const char *base = NULL, *rest = written;
+	int ret;
+
+	if (!written || !*written)
+		return corral_fail(err, -EINVAL, NULL, "empty path");
+	if (written[0] == '~' || written[0] == '$') {
+		ret = leading_base(written, home, workdir, &base, &rest, buf,
+				   sizeof(buf), err);
+		if (ret)
+			return ret;
+	} else if (written[0] != '/') {
+		base = workdir;
+		if (!base)
+			base = getcwd(cwd, sizeof(cwd));
+		if (!base)
+			return corral_fail(err, -errno, NULL,
+					   "cannot resolve '%s': %s", written,
+					   strerror(errno));
+	}
+	if (base && base[0] != '/')
+		return corral_fail(err, -EINVAL, NULL,
+				   "'%s' is not absolute after expansion",
+				   written);
+	*out = base ? join(base, rest[0] == '/' ? rest + 1 : rest)
+		    : strdup(written);
+	return *out ? 0 : corral_fail(err, -ENOMEM, NULL, "out of memory");
+}
+
+/* Collapse "//", "/./" and "/../" lexically; "/" stays "/". */
+char *corral_path_normalize(const char *absolute)
+{
+	char *out = malloc(strlen(absolute) + 2);
+	const char *p = absolute;
+	size_t len = 0, n;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			p += n;
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+/*
+ * The canonical form of an absolute path: symlinks and ".." resolved by
+ * the kernel for the part that exists, lexically for the rest.
+ */
+char *corral_path_resolve(const char *absolute, bool *exists)
+{
+	char *real = realpath(absolute, NULL), *norm, *slash, *parent, *out;
+	const char *last;
+
+	*exists = real != NULL;
+	if (real)
+		return real;
+
+	norm = corral_path_normalize(absolute);
+	if (!norm || !strcmp(norm, "/"))
+		return norm;
+	slash = strrchr(norm, '/');
+	last = slash + 1;
+	*slash = '\0';
+	parent = corral_path_resolve(norm[0] ? norm : "/", exists);
+	*exists = false;
+	out = parent ? join(parent, last) : NULL;
+	free(parent);
+	free(norm);
+	return out;
+}
+
+/* Whether path is dir or lies beneath it; both canonical. */
+bool corral_path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "/"))
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* For messages: the path with the home directory shown as "~". */
+const char *corral_path_tilde(const char *path, const char *home,
+			      char *buf, size_t len)
+{
+	if (home && strcmp(home, "/") && corral_path_within(path, home)) {
+		snprintf(buf, len, "~%s", path + strlen(home));
+		return buf;
+	}
+	return path;
+}

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: the default profile and the options resolved into one list of
+ * canonical rules, with every deny and protect matched to the grant around
+ * it and the mechanisms chosen for this machine.  Pure but for stat(2).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define ORIGIN_DEFAULT "default profile"
+
+static int find_home(struct corral_plan *plan, struct corral_error *err)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+	bool exists;
+
+	if (!home || home[0] != '/') {
+		pw = getpwuid(geteuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home || home[0] != '/')
+		return corral_fail(err, -EINVAL, "set HOME to your home directory",
+				   "cannot find the home directory");
+	plan->home = corral_path_resolve(home, &exists);
+	return plan->home ? 0 : corral_fail(err, -ENOMEM, NULL, "out of memory");
+}
+
+static int find_workdir(struct corral_plan *plan, struct corral_error *err)
+{
+	char *cwd = getcwd(NULL, 0);
+
+	if (!cwd)
+		return corral_fail(err, -errno, NULL,
+				   "cannot read the working directory: %s",
+				   strerror(errno));
+	if (!strcmp(cwd, "/")) {
+		free(cwd);
+		return corral_fail(err, -EINVAL,
+				   "cd into a project directory, or pass --no-cwd",
+				   "refusing to grant / as the working directory");
+	}
+	plan->workdir = cwd;
+	if (!strcmp(cwd, plan->home))
+		corral_note(plan,
+			    "the working directory is your home directory: all of it is writable but for the denied and protected paths");
+	return 0;
+}
+
+/* The terminal the shell is attached to, when /dev/pts does not cover it. */
+static int add_terminal(struct corral_plan *plan, struct corral_error *err)
+{
+	int fd;
+	const char *tty;
+
+	for (fd = 0; fd <= 2; fd++) {
+		tty = ttyname(fd);
+		if (tty && strncmp(tty, "/dev/pts/", 9))
+			return corral_plan_add(plan, CORRAL_RULE_GRANT,
+					       CORRAL_ACCESS_READ |
+						       CORRAL_ACCESS_WRITE,
+					       tty, "terminal", err);
+	}
+	return 0;
+}
+
+/* Whether the kernel lets this user make a user namespace, by its sysctls. */
+static bool userns_allowed(void)
+{
+	static const char *const knobs[] = {
+		"/proc/sys/kernel/unprivileged_userns_clone",
+		"/proc/sys/user/max_user_namespaces",
+	};
+	char buf[32];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		f = fopen(knobs[i], "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && atol(buf) == 0) {
+			fclose(f);
+			return false;
+		}
+		fclose(f);
+	}
+	return true;
+}
+
+static int add_options(struct corral_plan *plan,
+		       const struct corral_options *opts,
+		       struct corral_error *err)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < opts->n_paths; i++) {
+		ret = corral_plan_add(plan, opts->paths[i].kind,
+				      opts->paths[i].access,
+				      opts->paths[i].path, opts->paths[i].flag,
+				      err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A grant the user wrote on exactly a denied or protected path lifts it:
+ * the built-in lists give way path by path, never to a grant on a parent,
+ * and never to an implicit grant such as the working directory.
+ */
+static bool explicit_grant(const struct corral_rule *g)
+{
+	return g->kind == CORRAL_RULE_GRANT && g->origin[0] == '-';
+}
+
+static void lift_exact(struct corral_plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		struct corral_rule *g = &plan->rules[i];
+
+		if (!explicit_grant(g))
+			continue;
+		for (j = 0; j < plan->n_rules; j++) {
+			struct corral_rule *d = &plan->rules[j];
+
+			if (d->kind != CORRAL_RULE_GRANT && !strcmp(d->path, g->path) &&
+			    (d->kind == CORRAL_RULE_DENY ||
+			     (g->access & CORRAL_ACCESS_WRITE)))
+				d->lifted = true;
+		}
+	}
+}
+
+/*
+ * The innermost grant around path that gives the access asked, or -1.
+ * The private /tmp starts empty: nothing in it needs carving.
+ */
+static int grant_around(const struct corral_plan *plan, const char *path,
+			unsigned access)
+{
+	const struct corral_rule *best = NULL;
+	int best_i = -1;
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *g = &plan->rules[i];
+
+		if (g->kind != CORRAL_RULE_GRANT || !g->exists ||
+		    !(g->access & access) || !corral_path_within(path, g->path) ||
+		    !strcmp(g->origin, ORIGIN_PRIVATE_TMP))
+			continue;
+		if (!best || strlen(g->path) > strlen(best->path)) {
+			best = g;
+			best_i = (int)i;
+		}
+	}
+	return best_i;
+}
+
+static int check_grant_not_denied(const struct corral_plan *plan,
+				  const struct corral_rule *g,
+				  struct corral_error *err)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *d = &plan->rules[i];
+
+		if (d->kind != CORRAL_RULE_DENY || d->lifted ||
+		    !corral_path_within(g->path, d->path))
+			continue;
+		return corral_fail(err, -EPERM,
+				   "lift the deny itself with --allow or --read on exactly that path",
+				   "%s '%s' lies inside denied '%s' (%s)",
+				   g->origin,
+				   corral_path_tilde(g->path, plan->home, a, sizeof(a)),
+				   corral_path_tilde(d->path, plan->home, b, sizeof(b)),
+				   d->origin);
+	}
+	return 0;
+}
+
+/* Match every deny and protect to the grant it carves out of. */
+static int match_rules(struct corral_plan *plan, struct corral_error *err)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		struct corral_rule *r = &plan->rules[i];
+
+		switch (r->kind) {
+		case CORRAL_RULE_GRANT:
+			if (!r->exists)
+				break;
+			ret = check_grant_not_denied(plan, r, err);
+			if (ret)
+				return ret;
+			break;
+		case CORRAL_RULE_DENY:
+			if (r->exists && !r->lifted)
+				r->inside = grant_around(plan, r->path,
+							 CORRAL_ACCESS_READ |
+								 CORRAL_ACCESS_WRITE);
+			break;
+		case CORRAL_RULE_PROTECT:
+			if (r->exists && !r->lifted)
+				r->inside = grant_around(plan, r->path,
+							 CORRAL_ACCESS_WRITE);
+			break;
+		}
+	}
+	return 0;
+}
+
+static void note_missing(struct corral_plan *plan)
+{
+	char buf[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (r->exists || !strcmp(r->origin, ORIGIN_DEFAULT))
+			continue;
+		corral_note(plan, "%s '%s': no such file or directory, %s",
+			    r->origin,
+			    corral_path_tilde(r->path, plan->home, buf, sizeof(buf)),
+			    r->kind == CORRAL_RULE_GRANT ? "nothing granted"
+							 : "nothing to deny");
+	}
+}
+
+static int choose_mechanisms(struct corral_plan *plan,
+			     struct corral_error *err)
+{
+	plan->abi = corral_landlock_abi();
+	if (plan->abi <= 0)
+		return corral_fail(err, -EOPNOTSUPP,
+				   "Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot option (see /sys/kernel/security/lsm)",
+				   "Landlock is not available on this kernel: %s",
+				   strerror(-plan->abi == 0 ? EOPNOTSUPP : -plan->abi));
+	plan->root = geteuid() == 0;
+	plan->namespaces = !corral_namespaces_disabled() &&
+			   (plan->root || userns_allowed());
+	return 0;
+}
+
+/* /tmp is private in the namespace, unless a grant asks for the real one. */
+static int add_tmp(struct corral_plan *plan, struct corral_error *err)
+{
+	size_t i;
+
+	if (!plan->namespaces)
+		return 0;
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (r->kind == CORRAL_RULE_GRANT && r->exists &&
+		    corral_path_within("/tmp", r->path)) {
+			corral_note(plan, "%s '%s' grants the real /tmp: no private /tmp",
+				    r->origin, r->path);
+			return 0;
+		}
+	}
+	return corral_plan_add(plan, CORRAL_RULE_GRANT,
+			       CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE, "/tmp",
+			       ORIGIN_PRIVATE_TMP, err);
+}
+
+static int build(struct corral_plan *plan, const struct corral_options *opts,
+		 struct corral_error *err)
+{
+	int ret;
+
+	plan->verbosity = opts->verbosity;
+	ret = choose_mechanisms(plan, err);
+	if (!ret)
+		ret = find_home(plan, err);
+	if (!ret && !opts->no_cwd)
+		ret = find_workdir(plan, err);
+	if (!ret)
+		ret = corral_profile_load_default(plan, err);
+	if (!ret)
+		ret = add_terminal(plan, err);
+	if (!ret && plan->workdir)
+		ret = corral_plan_add(plan, CORRAL_RULE_GRANT,
+				      CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
+				      plan->workdir, "working directory", err);
+	if (!ret)
+		ret = add_options(plan, opts, err);
+	if (!ret)
+		ret = add_tmp(plan, err);
+	if (ret)
+		return ret;
+	lift_exact(plan);
+	note_missing(plan);
+	return match_rules(plan, err);
+}
+
+int corral_plan_build(struct corral_plan **out,
+		      const struct corral_options *opts,
+		      struct corral_error *err)
+{
+	struct corral_plan *plan = calloc(1, sizeof(*plan));
+	int ret;
+
+	if (!plan)
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
+	ret = build(plan, opts, err);
+	if (ret) {
+		corral_plan_free(plan);
+		return ret;
+	}
+	*out = plan;
+	return 0;
+}
+
+void corral_plan_free(struct corral_plan *plan)
+{
+	size_t i;
+
+	if (!plan)
+		return;
+	for (i = 0; i < plan->n_rules; i++) {
+		free(plan->rules[i].written);
+		free(plan->rules[i].path);
+	}
+	for (i = 0; i < plan->n_notes; i++)
+		free(plan->notes[i]);
+	free(plan->rules);
+	free(plan->home);
+	free(plan->workdir);
+	free(plan->tmpdir);
+	free(plan);
+}

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports in plain words: the plan (--dry-run), why a path is or is not
+ * reachable, whether this process is confined, what the kernel offers.
+ * Text is built in memory; the fronts print it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/seccomp.h>
+
+#include "internal.h"
+
+/* Guarantees this version does not enforce yet, said as such. */
+static const char *const not_enforced[] = {
+	"network: not restricted",
+	"terminal injection (TIOCSTI): not filtered",
+	"daemon sockets (tmux, user bus, docker, agents): reachable unless masked by the view",
+	"signals and ptrace: limited by Landlock to the sandbox's own processes only from ABI 6 (signals); ptrace always",
+	"environment: not scrubbed",
+	"resource limits: none",
+};
+
+struct text {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int text_open(struct text *t)
+{
+	t->buf = NULL;
+	t->f = open_memstream(&t->buf, &t->len);
+	return t->f ? 0 : -errno;
+}
+
+static int text_close(struct text *t, char **out)
+{
+	if (fclose(t->f)) {
+		free(t->buf);
+		return -ENOMEM;
+	}
+	*out = t->buf;
+	return 0;
+}
+
+static const char *access_word(unsigned access)
+{
+	switch (access & (CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE)) {
+	case CORRAL_ACCESS_READ:
+		return "read";
+	case CORRAL_ACCESS_WRITE:
+		return "write";
+	default:
+		return "allow";
+	}
+}
+
+static const char *view_word(const struct corral_plan *plan)
+{
+	if (!plan->namespaces)
+		return "none (Landlock alone)";
+	return plan->root ? "mount namespace" : "user + mount namespace";
+}
+
+int corral_plan_summary(const struct corral_plan *plan, char **text)
+{
+	return asprintf(text, "policy=default workdir=%s view=%s landlock-abi=%d",
+			plan->workdir ? plan->workdir : "none",
+			plan->namespaces ? "namespace" : "landlock-only",
+			plan->abi) < 0
+		       ? -ENOMEM
+		       : 0;
+}
+
+/* How a deny or protect is kept, in words. */
+static const char *carve_word(const struct corral_plan *plan,
+			      const struct corral_rule *r)
+{
+	if (r->lifted)
+		return "lifted by an explicit grant";
+	if (!r->exists)
+		return "does not exist";
+	if (r->inside < 0)
+		return r->kind == CORRAL_RULE_DENY
+			       ? "outside every grant: Landlock denies it"
+			       : "outside every writable grant: not writable";
+	if (plan->namespaces && r->kind == CORRAL_RULE_DENY)
+		return r->is_dir ? "masked by an empty read-only tmpfs"
+				 : "masked by /dev/null on a nodev mount";
+	if (plan->namespaces)
+		return "bound read-only over itself";
+	return "Landlock grants its siblings instead of its parent";
+}
+
+static void describe_rules(const struct corral_plan *plan, FILE *f,
+			   enum corral_rule_kind kind, const char *title)
+{
+	char buf[PATH_MAX];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+		const char *shown;
+
+		if (r->kind != kind || (!r->exists && kind == CORRAL_RULE_GRANT))
+			continue;
+		if (!r->exists && !plan->verbosity)
+			continue;
+		if (!any)
+			fprintf(f, "%s:\n", title);
+		any = true;
+		shown = corral_path_tilde(r->path, plan->home, buf, sizeof(buf));
+		if (kind == CORRAL_RULE_GRANT)
+			fprintf(f, "  %-6s %-40s %s\n", access_word(r->access),
+				shown, r->origin);
+		else
+			fprintf(f, "  %-40s %s (%s)\n", shown,
+				carve_word(plan, r), r->origin);
+	}
+}
+
+static void describe_missing(const struct corral_plan *plan, FILE *f)
+{
+	char buf[PATH_MAX];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (r->exists || r->kind != CORRAL_RULE_GRANT)
+			continue;
+		if (!any)
+			fprintf(f, "skipped grants (no such path):\n");
+		any = true;
+		fprintf(f, "  %-6s %-40s %s\n", access_word(r->access),
+			corral_path_tilde(r->path, plan->home, buf, sizeof(buf)),
+			r->origin);
+	}
+}
+
+static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "filesystem: Landlock ABI %d", plan->abi);
+	if (plan->abi < corral_landlock_kernel_abi())
+		fprintf(f, " (capped from %d by %s)",
+			corral_landlock_kernel_abi(), CORRAL_ENV_MAX_ABI);
+	fprintf(f, "\nview: %s\n", view_word(plan));
+	if (plan->namespaces)
+		fprintf(f, "temporary files: a private tmpfs on /tmp (TMPDIR=/tmp)\n");
+	else
+		fprintf(f, "temporary files: a fresh /tmp/corral-XXXXXX as TMPDIR; /tmp itself is not granted\n");
+	if (!plan->namespaces)
+		fprintf(f, "fallback: denied and protected paths inside grants are kept by Landlock alone; nothing new can be created directly in their parent directories, and names inside denied directories stay listable\n");
+	if (plan->abi < 2)
+		fprintf(f, "fallback: Landlock ABI 1 has no REFER right: renaming or linking across directories always fails\n");
+	if (plan->abi < 3)
+		fprintf(f, "fallback: Landlock ABI %d has no TRUNCATE right: truncation is not controlled\n",
+			plan->abi);
+	fprintf(f, "no_new_privs: set\n");
+	for (i = 0; i < sizeof(not_enforced) / sizeof(not_enforced[0]); i++)
+		fprintf(f, "not enforced by this version: %s\n", not_enforced[i]);
+}
+
+int corral_plan_describe(const struct corral_plan *plan, char **out)
+{
+	struct text t;
+	size_t i;
+
+	if (text_open(&t))
+		return -ENOMEM;
+	fprintf(t.f, "working directory: %s\n",
+		plan->workdir ? plan->workdir : "not granted (--no-cwd)");
+	describe_mechanisms(plan, t.f);
+	describe_rules(plan, t.f, CORRAL_RULE_GRANT, "grants");
+	describe_rules(plan, t.f, CORRAL_RULE_DENY, "denied");
+	describe_rules(plan, t.f, CORRAL_RULE_PROTECT, "protected (read-only)");
+	if (plan->verbosity > 0)
+		describe_missing(plan, t.f);
+	for (i = 0; i < plan->n_notes; i++)
+		fprintf(t.f, "note: %s\n", plan->notes[i]);
+	return text_close(&t, out);
+}
+
+/* The deny that covers path, innermost first, or NULL. */
+static const struct corral_rule *deny_of(const struct corral_plan *plan,
+					 const char *path)
+{
+	const struct corral_rule *best = NULL;
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (r->kind != CORRAL_RULE_DENY || r->lifted ||
+		    !corral_path_within(path, r->path))
+			continue;
+		if (!best || strlen(r->path) > strlen(best->path))
+			best = r;
+	}
+	return best;
+}
+
+static void why_grants(const struct corral_plan *plan, FILE *f,
+		       const char *path)
+{
+	char buf[PATH_MAX];
+	unsigned access = 0;
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (!r->exists || !corral_path_within(path, r->path))
+			continue;
+		if (r->kind == CORRAL_RULE_GRANT) {
+			access |= r->access;
+			fprintf(f, "  %s: granted by %s '%s'\n",
+				access_word(r->access), r->origin,
+				corral_path_tilde(r->path, plan->home, buf,
+						  sizeof(buf)));
+		} else if (r->kind == CORRAL_RULE_PROTECT && !r->lifted &&
+			   r->inside >= 0) {
+			access &= ~(unsigned)CORRAL_ACCESS_WRITE;
+			fprintf(f, "  read-only: protected by %s '%s', %s\n",
+				r->origin,
+				corral_path_tilde(r->path, plan->home, buf,
+						  sizeof(buf)),
+				carve_word(plan, r));
+		}
+	}
+	if (!access)
+		fprintf(f, "  verdict: no access (no grant covers it; Landlock denies what is not granted)\n");
+	else
+		fprintf(f, "  verdict: %s\n",
+			access == CORRAL_ACCESS_READ	    ? "read only"
+			: access == CORRAL_ACCESS_WRITE ? "write only"
+							: "read and write");
+}
+
+int corral_plan_why(const struct corral_plan *plan, const char *written,
+		    char **out)
+{
+	struct corral_error err;
+	const struct corral_rule *deny;
+	char *expanded, *path, buf[PATH_MAX];
+	struct text t;
+	bool exists;
+
+	if (corral_path_expand(written, plan->home, plan->workdir, &expanded,
+			       &err))
+		return asprintf(out, "%s: %s\n", written, err.message) < 0
+			       ? -ENOMEM
+			       : 0;
+	path = corral_path_resolve(expanded, &exists);
+	free(expanded);
+	if (!path || text_open(&t)) {
+		free(path);
+		return -ENOMEM;
+	}
+	fprintf(t.f, "%s", written);
+	if (strcmp(written, path))
+		fprintf(t.f, " (%s)", path);
+	fprintf(t.f, "%s\n", exists ? "" : ": does not exist");
+	deny = deny_of(plan, path);
+	if (deny)
+		fprintf(t.f, "  verdict: no access: denied by %s '%s', %s\n",
+			deny->origin,
+			corral_path_tilde(deny->path, plan->home, buf, sizeof(buf)),
+			carve_word(plan, deny));
+	else
+		why_grants(plan, t.f, path);
+	free(path);
+	return text_close(&t, out);
+}
+
+/* A line of /proc/self/status, such as "NoNewPrivs:\t1". */
+static void status_field(FILE *out, const char *name)
+{
+	char line[256];
+	size_t n = strlen(name);
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ':')
+			fprintf(out, "%s:%s", name, line + n + 1);
+	fclose(f);
+}
+
+/*
+ * corral never grants "/" itself, so a refused open of it betrays a
+ * Landlock domain, whoever made it.
+ */
+static bool root_is_denied(void)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EACCES;
+}
+
+int corral_status(char **out)
+{
+	const char *desc = getenv(CORRAL_ENV_SANDBOX);
+	bool landlocked = root_is_denied();
+	struct text t;
+
+	if (text_open(&t))
+		return -ENOMEM;
+	fprintf(t.f, "confined: %s\n", landlocked ? "yes" : "no");
+	if (landlocked)
+		fprintf(t.f, "landlock: in force (opening / is denied)\n");
+	else
+		fprintf(t.f, "landlock: no domain detected (opening / works)\n");
+	if (desc && landlocked)
+		fprintf(t.f, "policy: %s\n", desc);
+	else if (desc)
+		fprintf(t.f, "warning: %s says '%s', but no sandbox is in force\n",
+			CORRAL_ENV_SANDBOX, desc);
+	status_field(t.f, "NoNewPrivs");
+	status_field(t.f, "Seccomp");
+	status_field(t.f, "CapEff");
+	return text_close(&t, out);
+}
+
+/* Try a user + mount namespace in a throw-away child. */
+static const char *userns_verdict(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return "unknown (cannot fork)";
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER | CLONE_NEWNS) ? 1 : 0);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return "unknown";
+	if (WEXITSTATUS(status))
+		return "not available: denied and protected paths fall back to Landlock alone";
+	if (corral_namespaces_disabled())
+		return "available, but disabled by " CORRAL_ENV_NO_NAMESPACES;
+	return "available";
+}
+
+static void check_tiocsti(FILE *f)
+{
+	char buf[16] = "";
+	FILE *k = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");
+
+	if (!k) {
+		fprintf(f, "legacy TIOCSTI: always on (kernel older than 6.2): terminal injection must be filtered\n");
+		return;
+	}
+	if (!fgets(buf, sizeof(buf), k))
+		buf[0] = '\0';
+	fclose(k);
+	fprintf(f, "legacy TIOCSTI: %s\n",
+		buf[0] == '0' ? "off (dev.tty.legacy_tiocsti = 0)"
+			      : "on (dev.tty.legacy_tiocsti = 1): terminal injection must be filtered");
+}
+
+int corral_check(char **out)
+{
+	int abi = corral_landlock_kernel_abi();
+	struct text t;
+	int seccomp;
+
+	if (text_open(&t))
+		return -ENOMEM;
+	if (abi > 0)
+		fprintf(t.f, "landlock: ABI %d\n", abi);
+	else
+		fprintf(t.f, "landlock: not available (%s)\n", strerror(-abi));
+	if (abi > 0 && corral_landlock_abi() != abi)
+		fprintf(t.f, "landlock: capped to ABI %d by %s\n",
+			corral_landlock_abi(), CORRAL_ENV_MAX_ABI);
+	fprintf(t.f, "user namespaces: %s\n", userns_verdict());
+	seccomp = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0);
+	fprintf(t.f, "seccomp filters: %s\n",
+		seccomp < 0 && errno == EFAULT ? "available" : "not available");
+	check_tiocsti(t.f);
+	return text_close(&t, out);
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The view: a private mount namespace (inside a user namespace unless we
+ * are root) where denied paths inside grants are masked, protected paths
+ * are bound read-only, and /tmp is a fresh tmpfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "internal.h"
+
+#define VIEW_FALLBACK 1
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(text), n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, (size_t)len);
+	if (n != len) {
+		n = n < 0 ? -errno : -EIO;
+		close(fd);
+		return (int)n;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Map our uid and gid to themselves; setgroups must be denied first. */
+static int map_ids(uid_t uid, gid_t gid, struct corral_error *err)
+{
+	char map[64];
+	int ret;
+
+	ret = write_file("/proc/self/setgroups", "deny");
+	if (!ret) {
+		snprintf(map, sizeof(map), "%u %u 1", uid, uid);
+		ret = write_file("/proc/self/uid_map", map);
+	}
+	if (!ret) {
+		snprintf(map, sizeof(map), "%u %u 1", gid, gid);
+		ret = write_file("/proc/self/gid_map", map);
+	}
+	if (ret)
+		return corral_fail(err, ret, NULL,
+				   "view: cannot map the user id in the new user namespace: %s",
+				   strerror(-ret));
+	return 0;
+}
+
+/*
+ * A Landlock domain forbids writing the id maps, and so a sandbox inside
+ * a sandbox cannot build a view: detect that before unsharing anything.
+ */
+static bool can_write_maps(void)
+{
+	int fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int enter_namespaces(struct corral_plan *plan)
+{
+	int flags = CLONE_NEWNS | (plan->root ? 0 : CLONE_NEWUSER);
+
+	if (!plan->root && !can_write_maps()) {
+		corral_note(plan, "no user namespace inside this sandbox");
+		return VIEW_FALLBACK;
+	}
+	if (unshare(flags)) {
+		corral_note(plan, "cannot create a %s namespace: %s",
+			    plan->root ? "mount" : "user", strerror(errno));
+		return VIEW_FALLBACK;
+	}
+	return 0;
+}
+
+static int mount_fail(struct corral_error *err, const char *what,
+		      const char *path)
+{
+	return corral_fail(err, -errno, NULL, "view: cannot %s '%s': %s", what,
+			   path, strerror(errno));
+}
+
+/* An empty read-only directory over a denied one. */
+static int mask_dir(const char *path, struct corral_error *err)
+{
+	if (mount("corral-deny", path, "tmpfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,nr_inodes=1,mode=000"))
+		return mount_fail(err, "mask", path);
+	return 0;
+}
+
+/* /dev/null on a nodev mount over a denied file: every open fails. */
+static int mask_file(const char *path, struct corral_error *err)
+{
+	if (mount("/dev/null", path, NULL, MS_BIND, NULL))
+		return mount_fail(err, "mask", path);
+	if (mount(NULL, path, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL))
+		return mount_fail(err, "mask", path);
+	return 0;
+}
+
+/* Bind a path over itself read-only; renaming onto a mount point fails. */
+static int bind_readonly(const char *path, struct corral_error *err)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL))
+		return mount_fail(err, "protect", path);
+	if (mount(NULL, path, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+		return mount_fail(err, "protect", path);
+	return 0;
+}
+
+/* Re-create path inside the fresh /tmp and bind the original there. */
+static int carry_over(int fd, const char *path, bool is_dir,
+		      struct corral_error *err)
+{
+	char buf[PATH_MAX], src[64];
+	char *p;
+	int made;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return mount_fail(err, "create", buf);
+		*p = '/';
+	}
+	made = is_dir ? mkdir(path, 0755)
+		      : mknod(path, S_IFREG | 0600, 0);
+	if (made && errno != EEXIST)
+		return mount_fail(err, "create", path);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, path, NULL, MS_BIND | MS_REC, NULL))
+		return mount_fail(err, "carry over", path);
+	return 0;
+}
+
+static bool carried(const struct corral_plan *plan, size_t i)
+{
+	const struct corral_rule *r = &plan->rules[i];
+	size_t j;
+
+	if (r->kind != CORRAL_RULE_GRANT || !r->exists ||
+	    !corral_path_within(r->path, "/tmp") || !strcmp(r->path, "/tmp"))
+		return false;
+	for (j = 0; j < plan->n_rules; j++) {
+		const struct corral_rule *o = &plan->rules[j];
+
+		if (j != i && o->kind == CORRAL_RULE_GRANT && o->exists &&
+		    strcmp(o->path, "/tmp") &&
+		    corral_path_within(r->path, o->path) &&
+		    (strcmp(r->path, o->path) || j < i))
+			return false;
+	}
+	return true;
+}
+
+static bool private_tmp(const struct corral_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++)
+		if (!strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
+			return true;
+	return false;
+}
+
+/*
+ * A fresh tmpfs on /tmp.  Grants that live under the old /tmp (a project
+ * in /tmp, say) are carried into the new one at the same paths.
+ */
+static int mount_tmp(struct corral_plan *plan, struct corral_error *err)
+{
+	int fds[64], n = 0, i, ret = 0;
+	size_t r;
+
+	for (r = 0; r < plan->n_rules; r++) {
+		if (!carried(plan, r))
+			continue;
+		if (n == 64) {
+			ret = corral_fail(err, -E2BIG, NULL,
+					  "view: more than 64 grants under /tmp");
+			goto close_fds;
+		}
+		fds[n] = open(plan->rules[r].path, O_PATH | O_CLOEXEC);
+		if (fds[n] < 0) {
+			ret = mount_fail(err, "open", plan->rules[r].path);
+			goto close_fds;
+		}
+		n++;
+	}
+	if (mount("corral-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777"))
+		ret = mount_fail(err, "mount a private", "/tmp");
+	for (r = 0, i = 0; r < plan->n_rules && i < n && !ret; r++)
+		if (carried(plan, r))
+			ret = carry_over(fds[i++], plan->rules[r].path,
+					 plan->rules[r].is_dir, err);
+close_fds:
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	return ret;
+}
+
+static int carve(const struct corral_plan *plan, struct corral_error *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < plan->n_rules && !ret; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (r->inside < 0 || r->lifted)
+			continue;
+		if (r->kind == CORRAL_RULE_DENY)
+			ret = r->is_dir ? mask_dir(r->path, err)
+					: mask_file(r->path, err);
+		else
+			ret = bind_readonly(r->path, err);
+	}
+	return ret;
+}
+
+/* Give up every capability the user namespace granted us. */
+static int drop_capabilities(struct corral_error *err)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	int cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return corral_fail(err, -errno, NULL,
+					   "view: cannot drop capability %d: %s",
+					   cap, strerror(errno));
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (syscall(SYS_capset, &hdr, data))
+		return corral_fail(err, -errno, NULL,
+				   "view: cannot drop capabilities: %s",
+				   strerror(errno));
+	return 0;
+}
+
+/*
+ * Returns 0 with the view in place, VIEW_FALLBACK (with a note) when this
+ * system cannot build one and nothing was changed, or -errno when it
+ * failed half-way: then the process must not run anything.
+ */
+int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int ret;
+
+	if (!plan->namespaces)
+		return VIEW_FALLBACK;
+	ret = enter_namespaces(plan);
+	if (ret)
+		return ret;
+	if (!plan->root) {
+		ret = map_ids(uid, gid, err);
+		if (ret)
+			return ret;
+	}
+	/* The first mount tells whether this namespace may mount at all. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
+		corral_note(plan, "cannot mount in the new namespace: %s",
+			    strerror(errno));
+		return VIEW_FALLBACK;
+	}
+	if (private_tmp(plan)) {
+		ret = mount_tmp(plan, err);
+		if (ret)
+			return ret;
+	}
+	ret = carve(plan, err);
+	if (!ret && !plan->root)
+		ret = drop_capabilities(err);
+	return ret;
+}
