@@ -71,3 +71,6 @@ check-format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Fronts beyond the CLI (the shell builtins) bring their own rules.
+-include builtin/*.mk

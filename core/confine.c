@@ -68,23 +68,57 @@ static int fall_back(struct corral_plan *plan, struct corral_error *err)
 	return make_tmpdir(plan, err);
 }
 
+static int env_set(struct corral_plan *plan, const char *name, char *value)
+{
+	char *copy = strdup(name);
+
+	if (!copy || !value) {
+		free(copy);
+		free(value);
+		return -ENOMEM;
+	}
+	plan->env_set[plan->n_env_set][0] = copy;
+	plan->env_set[plan->n_env_set][1] = value;
+	plan->n_env_set++;
+	return setenv(name, value, 1) ? -errno : 0;
+}
+
 static int set_environment(struct corral_plan *plan, struct corral_error *err)
 {
 	char *desc = NULL;
-	int ret = 0;
+	int ret;
 
-	if (setenv("TMPDIR", plan->tmpdir ? plan->tmpdir : "/tmp", 1))
-		ret = -errno;
-	if (!ret && corral_plan_summary(plan, &desc))
-		ret = -ENOMEM;
-	if (!ret && setenv(CORRAL_ENV_SANDBOX, desc, 1))
-		ret = -errno;
-	free(desc);
+	ret = env_set(plan, "TMPDIR",
+		      strdup(plan->tmpdir ? plan->tmpdir : "/tmp"));
+	if (!ret && !corral_plan_summary(plan, &desc))
+		ret = env_set(plan, CORRAL_ENV_SANDBOX, desc);
 	if (ret)
 		return corral_fail(err, ret, NULL,
 				   "prepare: cannot set the environment: %s",
 				   strerror(-ret));
 	return 0;
+}
+
+size_t corral_plan_env_count(const struct corral_plan *plan)
+{
+	return plan->n_env_set;
+}
+
+const char *corral_plan_env_name(const struct corral_plan *plan, size_t i)
+{
+	return i < plan->n_env_set ? plan->env_set[i][0] : NULL;
+}
+
+const char *corral_plan_env_value(const struct corral_plan *plan, size_t i)
+{
+	return i < plan->n_env_set ? plan->env_set[i][1] : NULL;
+}
+
+bool corral_plan_env_removes(const struct corral_plan *plan, const char *name)
+{
+	(void)plan;
+	(void)name;
+	return false; /* TODO(#3): scrub injection and secret variables */
 }
 
 int corral_confine(struct corral_plan *plan, struct corral_error *err)

@@ -101,6 +101,20 @@ CORRAL_API size_t corral_plan_note_count(const struct corral_plan *plan);
 CORRAL_API const char *corral_plan_note(const struct corral_plan *plan,
 					size_t i);
 
+/*
+ * The environment the sandbox runs with, for fronts that keep their own
+ * variable table (a shell exports from it, not from environ).  After
+ * corral_confine: the variables to set, and a test for names to remove.
+ * corral_confine has already applied both to environ.
+ */
+CORRAL_API size_t corral_plan_env_count(const struct corral_plan *plan);
+CORRAL_API const char *corral_plan_env_name(const struct corral_plan *plan,
+					    size_t i);
+CORRAL_API const char *corral_plan_env_value(const struct corral_plan *plan,
+					     size_t i);
+CORRAL_API bool corral_plan_env_removes(const struct corral_plan *plan,
+					const char *name);
+
 /* Reports, as newly allocated text for the front to print and free. */
 CORRAL_API int corral_plan_describe(const struct corral_plan *plan,
 				    char **text);

@@ -47,6 +47,8 @@ struct corral_plan {
 	bool namespaces;   /* planned; confine may fall back */
 	bool root;         /* euid 0: a mount namespace needs no user one */
 	char *tmpdir;      /* the per-sandbox TMPDIR without namespaces */
+	char *env_set[2][2]; /* TMPDIR and CORRAL_SANDBOX: name, value */
+	size_t n_env_set;
 	char *notes[CORRAL_MAX_NOTES];
 	size_t n_notes;
 	int verbosity;

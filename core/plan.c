@@ -342,6 +342,10 @@ void corral_plan_free(struct corral_plan *plan)
 	}
 	for (i = 0; i < plan->n_notes; i++)
 		free(plan->notes[i]);
+	for (i = 0; i < plan->n_env_set; i++) {
+		free(plan->env_set[i][0]);
+		free(plan->env_set[i][1]);
+	}
 	free(plan->rules);
 	free(plan->home);
 	free(plan->workdir);
