@@ -54,6 +54,7 @@ struct corral_options {
 	size_t n_paths;
 	bool no_cwd;
 	bool dry_run;
+	bool force;    /* confine even a top-level interactive shell */
 	int verbosity; /* -1 quiet, 0 normal, 1 and up verbose */
 	/* What follows the options: the command, or the paths for why. */
 	int argc;

@@ -27,11 +27,12 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "force", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* "+": stop at the first word that is not an option (the command). */
-static const char short_options[] = "+:a:r:w:nvq";
+static const char short_options[] = "+:a:r:w:nvqf";
 
 static const char usage_text[] =
 	"usage: corral run   [OPTIONS] [--] COMMAND [ARG...]\n"
@@ -128,6 +129,9 @@ static int take(struct corral_options *o, int c, char **argv,
 		return 0;
 	case 'q':
 		o->verbosity = -1;
+		return 0;
+	case 'f':
+		o->force = true;
 		return 0;
 	default:
 		return bad_option(c, argv, err);
