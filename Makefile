@@ -10,14 +10,14 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Werror
 CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Icore
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp 2>/dev/null || echo -lcjson -lseccomp)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 	$(DEP_CFLAGS)
 
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
-	core/view.c
+	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c
 CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
 PROFILES := profiles/default.json
 
@@ -54,7 +54,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	@sh tests/run.sh
+	@bash tests/run.sh
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -68,7 +68,7 @@ static int exec_failed(const char *command)
 }
 
 /* Confine this very process, then become the command. */
-static int confine_and_exec(struct corral_plan *plan, char **argv)
+static int become(struct corral_plan *plan, char **argv)
 {
 	struct corral_error err = { 0 };
 	size_t seen = corral_plan_note_count(plan);
@@ -81,6 +81,40 @@ static int confine_and_exec(struct corral_plan *plan, char **argv)
 	fflush(NULL);
 	execvp(argv[0], argv);
 	return exec_failed(argv[0]);
+}
+
+/*
+ * Without a timeout corral simply becomes the command: no process of its
+ * own stays behind.  With one, a parent waits to end the whole tree.
+ */
+static int confine_and_exec(struct corral_plan *plan, char **argv)
+{
+	pid_t pid;
+	int ret;
+
+	if (!corral_plan_timeout_ms(plan))
+		return become(plan, argv);
+	ret = corral_supervise_prepare();
+	if (ret) {
+		fprintf(stderr, "corral: cannot supervise the timeout: %s\n",
+			strerror(-ret));
+		return CORRAL_EXIT_FAILURE;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "corral: cannot fork: %s\n", strerror(errno));
+		return CORRAL_EXIT_FAILURE;
+	}
+	if (pid == 0)
+		_exit(become(plan, argv));
+	ret = corral_supervise(plan, pid);
+	if (ret < 0) {
+		fprintf(stderr, "corral: cannot wait for '%s': %s\n", argv[0],
+			strerror(-ret));
+		return CORRAL_EXIT_FAILURE;
+	}
+	return ret;
 }
 
 static int with_plan(int argc, char **argv,

@@ -68,30 +68,39 @@ static int fall_back(struct corral_plan *plan, struct corral_error *err)
 	return make_tmpdir(plan, err);
 }
 
-static int env_set(struct corral_plan *plan, const char *name, char *value)
+static int env_set(struct corral_plan *plan, const char *name,
+		   const char *value)
 {
-	char *copy = strdup(name);
-
-	if (!copy || !value) {
-		free(copy);
-		free(value);
+	if (corral_words_add(&plan->env_names, name) ||
+	    corral_words_add(&plan->env_values, value))
 		return -ENOMEM;
-	}
-	plan->env_set[plan->n_env_set][0] = copy;
-	plan->env_set[plan->n_env_set][1] = value;
-	plan->n_env_set++;
 	return setenv(name, value, 1) ? -errno : 0;
 }
 
+/* The user's --set-env, then what corral itself sets. */
 static int set_environment(struct corral_plan *plan, struct corral_error *err)
 {
-	char *desc = NULL;
-	int ret;
+	char *desc = NULL, *name;
+	size_t i, len;
+	int ret = 0;
 
-	ret = env_set(plan, "TMPDIR",
-		      strdup(plan->tmpdir ? plan->tmpdir : "/tmp"));
-	if (!ret && !corral_plan_summary(plan, &desc))
+	corral_words_free(&plan->env_names);
+	corral_words_free(&plan->env_values);
+	for (i = 0; i < plan->set_env.n && !ret; i++) {
+		len = strcspn(plan->set_env.v[i], "=");
+		name = strndup(plan->set_env.v[i], len);
+		ret = name ? env_set(plan, name, plan->set_env.v[i] + len + 1)
+			   : -ENOMEM;
+		free(name);
+	}
+	if (!ret)
+		ret = env_set(plan, "TMPDIR",
+			      plan->tmpdir ? plan->tmpdir : "/tmp");
+	if (!ret && corral_plan_summary(plan, &desc))
+		ret = -ENOMEM;
+	if (!ret)
 		ret = env_set(plan, CORRAL_ENV_SANDBOX, desc);
+	free(desc);
 	if (ret)
 		return corral_fail(err, ret, NULL,
 				   "prepare: cannot set the environment: %s",
@@ -101,31 +110,47 @@ static int set_environment(struct corral_plan *plan, struct corral_error *err)
 
 size_t corral_plan_env_count(const struct corral_plan *plan)
 {
-	return plan->n_env_set;
+	return plan->env_names.n;
 }
 
 const char *corral_plan_env_name(const struct corral_plan *plan, size_t i)
 {
-	return i < plan->n_env_set ? plan->env_set[i][0] : NULL;
+	return i < plan->env_names.n ? plan->env_names.v[i] : NULL;
 }
 
 const char *corral_plan_env_value(const struct corral_plan *plan, size_t i)
 {
-	return i < plan->n_env_set ? plan->env_set[i][1] : NULL;
+	return i < plan->env_values.n ? plan->env_values.v[i] : NULL;
 }
 
-bool corral_plan_env_removes(const struct corral_plan *plan, const char *name)
+static int prepare(struct corral_plan *plan, struct corral_error *err)
 {
-	(void)plan;
-	(void)name;
-	return false; /* TODO(#3): scrub injection and secret variables */
+	int ret = close_stray_fds(err);
+
+	if (!ret && corral_env_scrub(plan))
+		ret = corral_fail(err, -ENOMEM, NULL,
+				  "prepare: cannot scrub the environment");
+	if (!ret)
+		ret = corral_limits_apply(plan, err);
+	return ret;
+}
+
+/* The filter depends on the view: without one, UNIX sockets are denied. */
+static int compile_filter(struct corral_plan *plan, struct corral_error *err)
+{
+	if (plan->filter && plan->filter_namespaces == plan->namespaces)
+		return 0;
+	free(plan->filter);
+	plan->filter = NULL;
+	plan->filter_namespaces = plan->namespaces;
+	return corral_seccomp_compile(plan, err);
 }
 
 int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
 	int ret;
 
-	ret = close_stray_fds(err);
+	ret = prepare(plan, err);
 	if (ret)
 		return ret;
 	ret = corral_view_apply(plan, err);
@@ -137,7 +162,11 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 			return ret;
 	}
 	ret = set_environment(plan, err);
-	if (ret)
-		return ret;
-	return corral_landlock_apply(plan, !plan->namespaces, err);
+	if (!ret)
+		ret = compile_filter(plan, err);
+	if (!ret)
+		ret = corral_landlock_apply(plan, !plan->namespaces, err);
+	if (!ret)
+		ret = corral_seccomp_load(plan, err);
+	return ret;
 }

@@ -49,9 +49,24 @@ struct corral_path_option {
 	char *path;
 };
 
+/* A list of words as the user gave them; checked when the plan is built. */
+struct corral_words {
+	char **v;
+	size_t n;
+};
+
 struct corral_options {
 	struct corral_path_option *paths;
 	size_t n_paths;
+	bool no_net;
+	bool allow_ptrace;
+	struct corral_words connect_ports; /* --allow-port */
+	struct corral_words bind_ports;    /* --allow-bind */
+	struct corral_words sockets;       /* --allow-socket */
+	struct corral_words keep_env;      /* --keep-env NAME */
+	struct corral_words set_env;       /* --set-env NAME=VALUE */
+	struct corral_words limits;        /* --limit mem=SIZE,... */
+	struct corral_words timeout;       /* --timeout DURATION, last wins */
 	bool no_cwd;
 	bool dry_run;
 	bool force;    /* confine even a top-level interactive shell */
@@ -85,9 +100,23 @@ CORRAL_API int corral_plan_build(struct corral_plan **plan,
 				 struct corral_error *err);
 CORRAL_API void corral_plan_free(struct corral_plan *plan);
 
+/* The wall-clock limit of --timeout in milliseconds, or 0 for none. */
+CORRAL_API long corral_plan_timeout_ms(const struct corral_plan *plan);
+
 /*
- * Apply the plan to the calling process: view (namespaces), Landlock,
- * no_new_privs.  Cannot be undone.  On failure the process may be partly
+ * Wait for pid, ending it and every descendant when the plan's timeout
+ * passes.  Returns the exit status a shell would report (128 + signal for
+ * a signal) or 124 after a timeout; -errno if waiting failed.  The caller
+ * must have made itself a child subreaper (corral_supervise_prepare)
+ * before forking, so that orphaned descendants can be found and ended.
+ */
+CORRAL_API int corral_supervise_prepare(void);
+CORRAL_API int corral_supervise(const struct corral_plan *plan, int pid);
+
+/*
+ * Apply the plan to the calling process: prepare (descriptors, environment,
+ * limits), view (namespaces), Landlock, no_new_privs, seccomp.  Cannot be
+ * undone.  On failure the process may be partly
  * confined and must not run the command.
  */
 CORRAL_API int corral_confine(struct corral_plan *plan,

@@ -4,6 +4,7 @@
 #define CORRAL_INTERNAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "corral.h"
 
@@ -18,6 +19,28 @@
 #define CORRAL_ENV_NO_NAMESPACES "CORRAL_TEST_NO_NAMESPACES"
 /* Set in every confined process: a one-line description of its policy. */
 #define CORRAL_ENV_SANDBOX "CORRAL_SANDBOX"
+
+enum corral_limit {
+	CORRAL_LIMIT_MEM,
+	CORRAL_LIMIT_PROCS,
+	CORRAL_LIMIT_CPU,
+	CORRAL_LIMIT_FSIZE,
+	CORRAL_LIMIT_NOFILE,
+	CORRAL_N_LIMITS,
+};
+
+#define CORRAL_MAX_PORTS 64
+
+/* The network as the plan sees it. */
+struct corral_net {
+	bool off;             /* --no-net: only AF_UNIX sockets */
+	bool ports;           /* port rules: TCP only, to the listed ports */
+	uint16_t connect[CORRAL_MAX_PORTS];
+	size_t n_connect;
+	uint16_t bind[CORRAL_MAX_PORTS];
+	size_t n_bind;
+	bool unix_sockets;    /* socket(AF_UNIX) allowed without a view */
+};
 
 /* How a deny or protect inside a grant is enforced. */
 enum corral_carve {
@@ -47,8 +70,19 @@ struct corral_plan {
 	bool namespaces;   /* planned; confine may fall back */
 	bool root;         /* euid 0: a mount namespace needs no user one */
 	char *tmpdir;      /* the per-sandbox TMPDIR without namespaces */
-	char *env_set[2][2]; /* TMPDIR and CORRAL_SANDBOX: name, value */
-	size_t n_env_set;
+	struct corral_net net;
+	bool allow_ptrace;
+	struct corral_words keep_env;
+	struct corral_words set_env;
+	struct corral_words sockets; /* named UNIX sockets left reachable */
+	struct corral_words daemons; /* daemon sockets the view hides */
+	unsigned long long limits[CORRAL_N_LIMITS]; /* 0: not limited */
+	long timeout_ms;
+	void *filter;       /* the compiled seccomp program */
+	size_t filter_len;  /* in struct sock_filter entries */
+	struct corral_words env_names;  /* set at confinement, with ... */
+	struct corral_words env_values; /* ... these values */
+	bool filter_namespaces; /* the view the filter was compiled for */
 	char *notes[CORRAL_MAX_NOTES];
 	size_t n_notes;
 	int verbosity;
@@ -69,6 +103,11 @@ char *corral_path_resolve(const char *absolute, bool *exists);
 bool corral_path_within(const char *path, const char *dir);
 const char *corral_path_tilde(const char *path, const char *home,
 			      char *buf, size_t len);
+
+/* plan.c */
+int corral_words_add(struct corral_words *w, const char *word);
+int corral_words_copy(struct corral_words *to, const struct corral_words *from);
+void corral_words_free(struct corral_words *w);
 
 /* profile.c */
 int corral_profile_load_default(struct corral_plan *plan,
@@ -91,7 +130,30 @@ int corral_landlock_apply(struct corral_plan *plan, bool siblings,
 /* report.c */
 int corral_plan_summary(const struct corral_plan *plan, char **text);
 
+/* env.c */
+bool corral_env_is_injection(const char *name);
+int corral_env_check(const struct corral_words *keep,
+		     const struct corral_words *set, struct corral_error *err);
+int corral_env_scrub(const struct corral_plan *plan);
+
+/* limits.c */
+int corral_limits_parse(struct corral_plan *plan,
+			const struct corral_words *specs,
+			struct corral_error *err);
+int corral_timeout_parse(struct corral_plan *plan, const char *text,
+			 struct corral_error *err);
+int corral_limits_apply(const struct corral_plan *plan,
+			struct corral_error *err);
+void corral_limits_describe(const struct corral_plan *plan, FILE *f);
+
+/* seccomp.c */
+int corral_seccomp_compile(struct corral_plan *plan, struct corral_error *err);
+int corral_seccomp_load(const struct corral_plan *plan,
+			struct corral_error *err);
+
 /* view.c */
+int corral_daemon_paths(struct corral_plan *plan);
+int corral_write_file(const char *path, const char *text);
 int corral_view_apply(struct corral_plan *plan, struct corral_error *err);
 
 /* embedded profiles (generated at build time) */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -176,13 +177,54 @@ static int add_grants(struct ruleset *rs)
 	return 0;
 }
 
+/* TCP port rules (ABI 4): with the network off, no rule at all. */
+static bool handles_net(const struct ruleset *rs)
+{
+	return rs->abi >= 4 && (rs->plan->net.off || rs->plan->net.ports);
+}
+
+static int add_port(struct ruleset *rs, uint16_t port, uint64_t access)
+{
+	struct corral_ll_net_port np = { .allowed_access = access, .port = port };
+
+	if (!syscall(__NR_landlock_add_rule, rs->fd, LL_RULE_NET_PORT, &np, 0))
+		return 0;
+	return corral_fail(rs->err, -errno, NULL,
+			   "landlock: cannot add a rule for TCP port %u: %s",
+			   port, strerror(errno));
+}
+
+static int add_ports(struct ruleset *rs)
+{
+	const struct corral_net *net = &rs->plan->net;
+	size_t i;
+	int ret = 0;
+
+	if (!handles_net(rs) || net->off)
+		return 0;
+	for (i = 0; i < net->n_connect && !ret; i++)
+		ret = add_port(rs, net->connect[i], LL_NET_CONNECT_TCP);
+	for (i = 0; i < net->n_bind && !ret; i++)
+		ret = add_port(rs, net->bind[i], LL_NET_BIND_TCP);
+	return ret;
+}
+
 static int create_ruleset(struct ruleset *rs)
 {
 	struct corral_ll_ruleset_attr attr = { 0 };
+	size_t size = sizeof(attr.handled_access_fs);
 
 	attr.handled_access_fs = corral_landlock_handled_fs(rs->abi);
-	rs->fd = (int)syscall(__NR_landlock_create_ruleset, &attr,
-			      sizeof(attr.handled_access_fs), 0);
+	if (handles_net(rs)) {
+		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+		size = offsetof(struct corral_ll_ruleset_attr, scoped);
+	}
+	/* Signals and abstract sockets stop at the sandbox's edge (ABI 6). */
+	if (rs->abi >= 6) {
+		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
+		size = sizeof(attr);
+	}
+	rs->fd = (int)syscall(__NR_landlock_create_ruleset, &attr, size, 0);
 	if (rs->fd < 0)
 		return corral_fail(rs->err, -errno,
 				   "Landlock must be enabled in the kernel (see /sys/kernel/security/lsm)",
@@ -225,6 +267,8 @@ int corral_landlock_apply(struct corral_plan *plan, bool siblings,
 	if (ret)
 		return ret;
 	ret = add_grants(&rs);
+	if (!ret)
+		ret = add_ports(&rs);
 	if (!ret)
 		ret = restrict_self(&rs);
 	close(rs.fd);

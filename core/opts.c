@@ -15,6 +15,15 @@ enum {
 	OPT_DENY = 256,
 	OPT_PROTECT,
 	OPT_NO_CWD,
+	OPT_NO_NET,
+	OPT_ALLOW_PORT,
+	OPT_ALLOW_BIND,
+	OPT_ALLOW_SOCKET,
+	OPT_ALLOW_PTRACE,
+	OPT_KEEP_ENV,
+	OPT_SET_ENV,
+	OPT_LIMIT,
+	OPT_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -24,6 +33,15 @@ static const struct option long_options[] = {
 	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "protect", required_argument, NULL, OPT_PROTECT },
 	{ "no-cwd", no_argument, NULL, OPT_NO_CWD },
+	{ "no-net", no_argument, NULL, OPT_NO_NET },
+	{ "allow-port", required_argument, NULL, OPT_ALLOW_PORT },
+	{ "allow-bind", required_argument, NULL, OPT_ALLOW_BIND },
+	{ "allow-socket", required_argument, NULL, OPT_ALLOW_SOCKET },
+	{ "allow-ptrace", no_argument, NULL, OPT_ALLOW_PTRACE },
+	{ "keep-env", required_argument, NULL, OPT_KEEP_ENV },
+	{ "set-env", required_argument, NULL, OPT_SET_ENV },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -55,8 +73,19 @@ static const char usage_text[] =
 	"      --deny PATH     no access, even when a parent is granted\n"
 	"      --protect PATH  readable, not writable, even inside a writable grant\n"
 	"      --no-cwd        do not grant the working directory (read-write by default)\n"
+	"      --no-net        no network at all (UNIX sockets stay)\n"
+	"      --allow-port PORT   TCP connect only to PORT (repeatable); all else off\n"
+	"      --allow-bind PORT   TCP bind and listen on PORT (repeatable)\n"
+	"      --allow-socket PATH reach this named UNIX socket (repeatable)\n"
+	"      --allow-ptrace  let debuggers trace processes of the same sandbox\n"
+	"      --keep-env NAME     keep a variable that would be removed\n"
+	"      --set-env NAME=VALUE  set a variable inside the sandbox\n"
+	"      --limit mem=SIZE,procs=N,cpu=SECONDS,fsize=SIZE,nofile=N\n"
+	"      --timeout DURATION  end the command and its descendants (exit 124);\n"
+	"                      DURATION is seconds, or a number with ms, s, m or h\n"
 	"  -n, --dry-run       print the resolved plan and exit\n"
 	"  -v, --verbose       say more; -q, --quiet: say only errors\n"
+	"  -f, --force         confine even a top-level interactive shell (builtins)\n"
 	"\n"
 	"exit status: the command's own; 125 when corral fails; 126 when the\n"
 	"command is blocked or not executable; 127 when it is not found\n";
@@ -92,7 +121,7 @@ static int bad_option(int c, char **argv, struct corral_error *err)
 
 	if (c == ':')
 		return corral_fail(err, -EINVAL, "see 'corral --help'",
-				   "option '%s' needs a path", word);
+				   "option '%s' needs a value", word);
 	if (optopt && word[1] != '-')
 		return corral_fail(err, -EINVAL, "see 'corral --help'",
 				   "unknown option '-%c'", optopt);
@@ -121,6 +150,26 @@ static int take(struct corral_options *o, int c, char **argv,
 	case OPT_NO_CWD:
 		o->no_cwd = true;
 		return 0;
+	case OPT_NO_NET:
+		o->no_net = true;
+		return 0;
+	case OPT_ALLOW_PORT:
+		return corral_words_add(&o->connect_ports, optarg);
+	case OPT_ALLOW_BIND:
+		return corral_words_add(&o->bind_ports, optarg);
+	case OPT_ALLOW_SOCKET:
+		return corral_words_add(&o->sockets, optarg);
+	case OPT_ALLOW_PTRACE:
+		o->allow_ptrace = true;
+		return 0;
+	case OPT_KEEP_ENV:
+		return corral_words_add(&o->keep_env, optarg);
+	case OPT_SET_ENV:
+		return corral_words_add(&o->set_env, optarg);
+	case OPT_LIMIT:
+		return corral_words_add(&o->limits, optarg);
+	case OPT_TIMEOUT:
+		return corral_words_add(&o->timeout, optarg);
 	case 'n':
 		o->dry_run = true;
 		return 0;
@@ -170,4 +219,11 @@ void corral_options_free(struct corral_options *o)
 	free(o->paths);
 	o->paths = NULL;
 	o->n_paths = 0;
+	corral_words_free(&o->connect_ports);
+	corral_words_free(&o->bind_ports);
+	corral_words_free(&o->sockets);
+	corral_words_free(&o->keep_env);
+	corral_words_free(&o->set_env);
+	corral_words_free(&o->limits);
+	corral_words_free(&o->timeout);
 }

@@ -17,6 +17,137 @@
 
 #define ORIGIN_DEFAULT "default profile"
 
+int corral_words_add(struct corral_words *w, const char *word)
+{
+	char **v = realloc(w->v, (w->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	w->v = v;
+	v[w->n] = strdup(word);
+	if (!v[w->n])
+		return -ENOMEM;
+	w->n++;
+	return 0;
+}
+
+int corral_words_copy(struct corral_words *to, const struct corral_words *from)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < from->n && !ret; i++)
+		ret = corral_words_add(to, from->v[i]);
+	return ret;
+}
+
+void corral_words_free(struct corral_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
+static int parse_port(const char *flag, const char *text, uint16_t *ports,
+		      size_t *n, struct corral_error *err)
+{
+	char *end;
+	long port;
+
+	errno = 0;
+	port = strtol(text, &end, 10);
+	if (errno || end == text || *end || port < 1 || port > 65535)
+		return corral_fail(err, -EINVAL, "a port is a number from 1 to 65535",
+				   "%s: invalid port '%s'", flag, text);
+	if (*n == CORRAL_MAX_PORTS)
+		return corral_fail(err, -E2BIG, NULL, "%s: more than %d ports",
+				   flag, CORRAL_MAX_PORTS);
+	ports[(*n)++] = (uint16_t)port;
+	return 0;
+}
+
+static int plan_network(struct corral_plan *plan,
+			const struct corral_options *opts,
+			struct corral_error *err)
+{
+	struct corral_net *net = &plan->net;
+	size_t i;
+	int ret = 0;
+
+	net->off = opts->no_net;
+	net->ports = opts->connect_ports.n || opts->bind_ports.n;
+	net->unix_sockets = opts->sockets.n > 0;
+	if (net->off && net->ports)
+		return corral_fail(err, -EINVAL,
+				   "use --allow-port alone: it turns everything else off",
+				   "--no-net and port rules contradict each other");
+	if (net->ports && plan->abi < 4)
+		return corral_fail(err, -EOPNOTSUPP,
+				   "TCP port rules need Landlock ABI 4 (Linux 6.7 or later); use --no-net or no network option",
+				   "port rules cannot be enforced with Landlock ABI %d",
+				   plan->abi);
+	for (i = 0; i < opts->connect_ports.n && !ret; i++)
+		ret = parse_port("--allow-port", opts->connect_ports.v[i],
+				 net->connect, &net->n_connect, err);
+	for (i = 0; i < opts->bind_ports.n && !ret; i++)
+		ret = parse_port("--allow-bind", opts->bind_ports.v[i],
+				 net->bind, &net->n_bind, err);
+	return ret;
+}
+
+static int plan_sockets(struct corral_plan *plan,
+			const struct corral_options *opts,
+			struct corral_error *err)
+{
+	char *expanded, *real;
+	bool exists;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < opts->sockets.n && !ret; i++) {
+		ret = corral_path_expand(opts->sockets.v[i], plan->home,
+					 plan->workdir, &expanded, err);
+		if (ret)
+			break;
+		real = corral_path_resolve(expanded, &exists);
+		free(expanded);
+		ret = real ? corral_words_add(&plan->sockets, real) : -ENOMEM;
+		free(real);
+	}
+	return ret;
+}
+
+/* Everything but the filesystem: network, environment, limits. */
+static int plan_process(struct corral_plan *plan,
+			const struct corral_options *opts,
+			struct corral_error *err)
+{
+	int ret;
+
+	plan->allow_ptrace = opts->allow_ptrace;
+	ret = plan_network(plan, opts, err);
+	if (!ret)
+		ret = plan_sockets(plan, opts, err);
+	if (!ret)
+		ret = corral_env_check(&opts->keep_env, &opts->set_env, err);
+	if (!ret && (corral_words_copy(&plan->keep_env, &opts->keep_env) ||
+		     corral_words_copy(&plan->set_env, &opts->set_env)))
+		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
+	if (!ret)
+		ret = corral_limits_parse(plan, &opts->limits, err);
+	if (!ret && opts->timeout.n)
+		ret = corral_timeout_parse(plan,
+					   opts->timeout.v[opts->timeout.n - 1],
+					   err);
+	if (!ret && plan->namespaces && corral_daemon_paths(plan))
+		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
+	return ret;
+}
+
 static int find_home(struct corral_plan *plan, struct corral_error *err)
 {
 	const char *home = getenv("HOME");
@@ -305,6 +436,8 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 		ret = add_options(plan, opts, err);
 	if (!ret)
 		ret = add_tmp(plan, err);
+	if (!ret)
+		ret = plan_process(plan, opts, err);
 	if (ret)
 		return ret;
 	lift_exact(plan);
@@ -342,10 +475,13 @@ void corral_plan_free(struct corral_plan *plan)
 	}
 	for (i = 0; i < plan->n_notes; i++)
 		free(plan->notes[i]);
-	for (i = 0; i < plan->n_env_set; i++) {
-		free(plan->env_set[i][0]);
-		free(plan->env_set[i][1]);
-	}
+	corral_words_free(&plan->env_names);
+	corral_words_free(&plan->env_values);
+	corral_words_free(&plan->keep_env);
+	corral_words_free(&plan->set_env);
+	corral_words_free(&plan->sockets);
+	corral_words_free(&plan->daemons);
+	free(plan->filter);
 	free(plan->rules);
 	free(plan->home);
 	free(plan->workdir);

@@ -19,16 +19,6 @@
 
 #include "internal.h"
 
-/* Guarantees this version does not enforce yet, said as such. */
-static const char *const not_enforced[] = {
-	"network: not restricted",
-	"terminal injection (TIOCSTI): not filtered",
-	"daemon sockets (tmux, user bus, docker, agents): reachable unless masked by the view",
-	"signals and ptrace: limited by Landlock to the sandbox's own processes only from ABI 6 (signals); ptrace always",
-	"environment: not scrubbed",
-	"resource limits: none",
-};
-
 struct text {
 	FILE *f;
 	char *buf;
@@ -71,14 +61,40 @@ static const char *view_word(const struct corral_plan *plan)
 	return plan->root ? "mount namespace" : "user + mount namespace";
 }
 
+static const char *net_word(const struct corral_net *net)
+{
+	return net->off ? "off" : net->ports ? "ports" : "on";
+}
+
+/*
+ * One line for CORRAL_SANDBOX: enough for `status` inside to say which
+ * mechanism keeps each guarantee.  Space-separated key=value pairs.
+ */
 int corral_plan_summary(const struct corral_plan *plan, char **text)
 {
-	return asprintf(text, "policy=default workdir=%s view=%s landlock-abi=%d",
-			plan->workdir ? plan->workdir : "none",
+	return asprintf(text,
+			"policy=default view=%s landlock-abi=%d net=%s unix=%s ptrace=%s workdir=%s",
 			plan->namespaces ? "namespace" : "landlock-only",
-			plan->abi) < 0
+			plan->abi, net_word(&plan->net),
+			plan->net.unix_sockets ? "allowed" : "default",
+			plan->allow_ptrace ? "allowed" : "denied",
+			plan->workdir ? plan->workdir : "none") < 0
 		       ? -ENOMEM
 		       : 0;
+}
+
+/* The inverse, for status: fill the fields the guarantees depend on. */
+static void parse_summary(const char *text, struct corral_plan *plan)
+{
+	const char *p;
+
+	plan->namespaces = strstr(text, "view=namespace") != NULL;
+	p = strstr(text, "landlock-abi=");
+	plan->abi = p ? atoi(p + 13) : 0;
+	plan->net.off = strstr(text, "net=off") != NULL;
+	plan->net.ports = strstr(text, "net=ports") != NULL;
+	plan->net.unix_sockets = strstr(text, "unix=allowed") != NULL;
+	plan->allow_ptrace = strstr(text, "ptrace=allowed") != NULL;
 }
 
 /* How a deny or protect is kept, in words. */
@@ -149,6 +165,62 @@ static void describe_missing(const struct corral_plan *plan, FILE *f)
 	}
 }
 
+static void guarantee_network(const struct corral_plan *plan, FILE *f)
+{
+	const struct corral_net *net = &plan->net;
+	size_t i;
+
+	if (net->off) {
+		fprintf(f, "network: off: seccomp allows no socket family but AF_UNIX (no TCP, UDP, DNS, ICMP, raw, netlink, vsock, MPTCP; io_uring denied)%s\n",
+			plan->abi >= 4 ? "; Landlock denies every TCP bind and connect beneath" : "");
+		return;
+	}
+	if (!net->ports) {
+		fprintf(f, "network: on (not restricted)\n");
+		return;
+	}
+	fprintf(f, "network: TCP only, by Landlock ABI 4 port rules and a seccomp filter that lets only plain TCP sockets through (no UDP, so no DNS): connect to");
+	for (i = 0; i < net->n_connect; i++)
+		fprintf(f, " %u", net->connect[i]);
+	fprintf(f, "%s; bind to", net->n_connect ? "" : " none");
+	for (i = 0; i < net->n_bind; i++)
+		fprintf(f, " %u", net->bind[i]);
+	fprintf(f, "%s\n", net->n_bind ? "" : " none");
+}
+
+static void guarantee_daemons(const struct corral_plan *plan, FILE *f)
+{
+	if (plan->namespaces)
+		fprintf(f, "daemon sockets: hidden by the view (/run/user/UID, tmux, screen, ssh-agent, gpg-agent, docker, podman, containerd, X11, system bus); their variables removed\n");
+	else if (plan->net.unix_sockets)
+		fprintf(f, "daemon sockets: REACHABLE: without a view, --allow-socket lets every pathname UNIX socket be connected (Landlock before ABI 9 does not check connect)\n");
+	else
+		fprintf(f, "daemon sockets: out of reach: seccomp denies socket(AF_UNIX) without a view (socketpair still works)\n");
+}
+
+/* Each guarantee with the mechanism that keeps it on this machine. */
+static void describe_guarantees(const struct corral_plan *plan, FILE *f)
+{
+	fprintf(f, "credentials: %s\n",
+		plan->namespaces
+			? "denied paths inside grants masked in the view; elsewhere never granted (Landlock)"
+			: "denied paths inside grants left out by Landlock (their siblings granted instead); elsewhere never granted");
+	guarantee_network(plan, f);
+	fprintf(f, "terminal: seccomp denies TIOCSTI and TIOCLINUX, compared on the low 32 bits\n");
+	guarantee_daemons(plan, f);
+	fprintf(f, "signals: %s\n",
+		plan->abi >= 6 ? "Landlock scope (ABI 6): no signal to processes outside the sandbox"
+			       : "NOT ENFORCED: Landlock ABI < 6 cannot scope signals; processes of the same user outside can be signalled");
+	fprintf(f, "abstract UNIX sockets: %s\n",
+		plan->abi >= 6 ? "Landlock scope (ABI 6): none outside the sandbox can be reached"
+			       : "NOT ENFORCED: Landlock ABI < 6 cannot scope them");
+	fprintf(f, "ptrace: %s; /proc/<pid>/environ, mem, fd, cwd and root of outside processes denied by Landlock\n",
+		plan->allow_ptrace ? "allowed, limited by Landlock to the sandbox's own processes"
+				   : "denied by seccomp");
+	fprintf(f, "syscalls: seccomp denies namespace creation, mount, modules, kexec, bpf, perf, userfaultfd, keyrings, process_vm_*, io_uring, open_by_handle_at, iopl/ioperm, READ_IMPLIES_EXEC, acct, swap, reboot; x32 and foreign architectures are killed\n");
+	fprintf(f, "environment: loader and interpreter injection variables always removed; secret-looking and daemon variables removed unless kept with --keep-env\n");
+}
+
 static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 {
 	size_t i;
@@ -170,8 +242,10 @@ static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 		fprintf(f, "fallback: Landlock ABI %d has no TRUNCATE right: truncation is not controlled\n",
 			plan->abi);
 	fprintf(f, "no_new_privs: set\n");
-	for (i = 0; i < sizeof(not_enforced) / sizeof(not_enforced[0]); i++)
-		fprintf(f, "not enforced by this version: %s\n", not_enforced[i]);
+	describe_guarantees(plan, f);
+	corral_limits_describe(plan, f);
+	for (i = 0; i < plan->keep_env.n; i++)
+		fprintf(f, "environment: %s kept\n", plan->keep_env.v[i]);
 }
 
 int corral_plan_describe(const struct corral_plan *plan, char **out)
@@ -329,9 +403,13 @@ int corral_status(char **out)
 		fprintf(t.f, "landlock: in force (opening / is denied)\n");
 	else
 		fprintf(t.f, "landlock: no domain detected (opening / works)\n");
-	if (desc && landlocked)
+	if (desc && landlocked) {
+		struct corral_plan seen = { 0 };
+
 		fprintf(t.f, "policy: %s\n", desc);
-	else if (desc)
+		parse_summary(desc, &seen);
+		describe_guarantees(&seen, t.f);
+	} else if (desc)
 		fprintf(t.f, "warning: %s says '%s', but no sandbox is in force\n",
 			CORRAL_ENV_SANDBOX, desc);
 	status_field(t.f, "NoNewPrivs");

@@ -23,7 +23,7 @@
 
 #define VIEW_FALLBACK 1
 
-static int write_file(const char *path, const char *text)
+int corral_write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t len = (ssize_t)strlen(text), n;
@@ -46,14 +46,14 @@ static int map_ids(uid_t uid, gid_t gid, struct corral_error *err)
 	char map[64];
 	int ret;
 
-	ret = write_file("/proc/self/setgroups", "deny");
+	ret = corral_write_file("/proc/self/setgroups", "deny");
 	if (!ret) {
 		snprintf(map, sizeof(map), "%u %u 1", uid, uid);
-		ret = write_file("/proc/self/uid_map", map);
+		ret = corral_write_file("/proc/self/uid_map", map);
 	}
 	if (!ret) {
 		snprintf(map, sizeof(map), "%u %u 1", gid, gid);
-		ret = write_file("/proc/self/gid_map", map);
+		ret = corral_write_file("/proc/self/gid_map", map);
 	}
 	if (ret)
 		return corral_fail(err, ret, NULL,
@@ -244,6 +244,80 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 	return ret;
 }
 
+static int add_daemon(struct corral_plan *plan, const char *path)
+{
+	bool exists;
+	char *real;
+	size_t i;
+	int ret;
+
+	if (!path || path[0] != '/')
+		return 0;
+	real = corral_path_resolve(path, &exists);
+	if (!real)
+		return -ENOMEM;
+	for (i = 0; i < plan->sockets.n; i++)
+		if (corral_path_within(plan->sockets.v[i], real))
+			exists = false; /* left reachable on request */
+	ret = exists ? corral_words_add(&plan->daemons, real) : 0;
+	free(real);
+	return ret;
+}
+
+/*
+ * Where the user's daemons listen.  Before Landlock ABI 9 a sandbox can
+ * connect() to any UNIX socket it can name, granted or not, so the view
+ * hides these whatever the grants say.
+ */
+int corral_daemon_paths(struct corral_plan *plan)
+{
+	static const char *const fixed[] = {
+		"/run/screen", "/run/docker.sock", "/run/containerd",
+		"/run/podman", "/run/dbus/system_bus_socket",
+		"/run/systemd/private", "/tmp/.X11-unix", "/tmp/.ICE-unix",
+	};
+	static const char *const home[] = { ".gnupg", ".docker/run" };
+	char buf[PATH_MAX];
+	const char *tmux = getenv("TMUX_TMPDIR");
+	size_t i;
+	int ret = 0;
+
+	snprintf(buf, sizeof(buf), "/run/user/%u", (unsigned)geteuid());
+	ret = add_daemon(plan, buf);
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && !ret; i++)
+		ret = add_daemon(plan, fixed[i]);
+	for (i = 0; i < sizeof(home) / sizeof(home[0]) && !ret; i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", plan->home, home[i]);
+		ret = add_daemon(plan, buf);
+	}
+	snprintf(buf, sizeof(buf), "%s/tmux-%u", tmux ? tmux : "/tmp",
+		 (unsigned)geteuid());
+	if (!ret)
+		ret = add_daemon(plan, buf);
+	if (!ret)
+		ret = add_daemon(plan, getenv("SSH_AUTH_SOCK"));
+	if (!ret)
+		ret = add_daemon(plan, getenv("XDG_RUNTIME_DIR"));
+	return ret;
+}
+
+/* Mask every daemon path that this view still shows. */
+static int hide_daemons(const struct corral_plan *plan,
+			struct corral_error *err)
+{
+	struct stat st;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < plan->daemons.n && !ret; i++) {
+		if (lstat(plan->daemons.v[i], &st))
+			continue; /* gone with the private /tmp */
+		ret = S_ISDIR(st.st_mode) ? mask_dir(plan->daemons.v[i], err)
+					  : mask_file(plan->daemons.v[i], err);
+	}
+	return ret;
+}
+
 /* Give up every capability the user namespace granted us. */
 static int drop_capabilities(struct corral_error *err)
 {
@@ -297,6 +371,8 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 			return ret;
 	}
 	ret = carve(plan, err);
+	if (!ret)
+		ret = hide_daemons(plan, err);
 	if (!ret && !plan->root)
 		ret = drop_capabilities(err);
 	return ret;

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The syscall filter, built with libseccomp once per plan and loaded as a
+ * ready BPF program at each confinement: terminal injection, namespace and
+ * mount changes, kernel-wide interfaces, cross-process memory access, and
+ * the socket families the network policy forbids.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+#include <seccomp.h>
+
+#include "internal.h"
+
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+#define DENY SCMP_ACT_ERRNO(EPERM)
+
+/* Denied outright: none of these has a use inside a sandbox. */
+static const char *const denied_syscalls[] = {
+	"unshare", "setns", "mount", "umount", "umount2", "pivot_root",
+	"move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
+	"mount_setattr", "chroot", "init_module", "finit_module",
+	"delete_module", "kexec_load", "kexec_file_load", "bpf",
+	"perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
+	"process_vm_readv", "process_vm_writev", "io_uring_setup",
+	"io_uring_enter", "io_uring_register", "open_by_handle_at",
+	"name_to_handle_at", "iopl", "ioperm", "acct", "swapon", "swapoff",
+	"reboot", "quotactl", "lookup_dcookie", "vhangup", "nfsservctl",
+	"syslog",
+};
+
+static const unsigned long namespace_flags[] = {
+	CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+	CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP,
+};
+
+static int deny_by_name(scmp_filter_ctx ctx, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0; /* not on this architecture */
+	return seccomp_rule_add(ctx, DENY, nr, 0);
+}
+
+/*
+ * The request is compared on its low 32 bits only: the kernel ignores the
+ * high ones, and a filter that compared all 64 was bypassed by setting
+ * them (CVE-2019-10063).
+ */
+static int deny_terminal_injection(scmp_filter_ctx ctx)
+{
+	int ret;
+
+	ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(ioctl), 1,
+			       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+				       TIOCSTI));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(ioctl), 1,
+				       SCMP_A1(SCMP_CMP_MASKED_EQ,
+					       0xffffffffULL, TIOCLINUX));
+	return ret;
+}
+
+/*
+ * clone: refuse any namespace flag.  clone3 passes its flags in memory a
+ * filter cannot read, so it answers ENOSYS and libc falls back to clone.
+ */
+static int deny_namespaces(scmp_filter_ctx ctx)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < sizeof(namespace_flags) / sizeof(namespace_flags[0]) &&
+		    !ret;
+	     i++)
+		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(clone), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ,
+					       namespace_flags[i],
+					       namespace_flags[i]));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				       SCMP_SYS(clone3), 0);
+	return ret;
+}
+
+/*
+ * personality() may not turn on READ_IMPLIES_EXEC.  The query
+ * personality(0xffffffff) has every bit set, bit 31 included, which no
+ * real persona has: a value with bit 31 set is let through.
+ */
+static int deny_personality(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, DENY, SCMP_SYS(personality), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ,
+					READ_IMPLIES_EXEC | 0x80000000ULL,
+					READ_IMPLIES_EXEC));
+}
+
+/* Deny socket() of every family but those allowed. */
+static int deny_families(scmp_filter_ctx ctx, const int *allowed, size_t n)
+{
+	int family, ret = 0;
+	size_t i;
+	bool ok;
+
+	for (family = 0; family < AF_MAX && !ret; family++) {
+		for (i = 0, ok = false; i < n; i++)
+			ok |= allowed[i] == family;
+		if (!ok)
+			ret = seccomp_rule_add(ctx,
+					       SCMP_ACT_ERRNO(EAFNOSUPPORT),
+					       SCMP_SYS(socket), 1,
+					       SCMP_A0(SCMP_CMP_EQ,
+						       (scmp_datum_t)family));
+	}
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+				       SCMP_SYS(socket), 1,
+				       SCMP_A0(SCMP_CMP_GE, AF_MAX));
+	return ret;
+}
+
+/* With port rules only plain TCP may be made: Landlock rules see no more. */
+static int only_plain_tcp(scmp_filter_ctx ctx)
+{
+	static const int inet[] = { AF_INET, AF_INET6 };
+	static const int types[] = { SOCK_DGRAM, SOCK_RAW, SOCK_RDM,
+				     SOCK_SEQPACKET, SOCK_DCCP, SOCK_PACKET };
+	size_t f, t;
+	int proto, ret = 0;
+
+	for (f = 0; f < 2 && !ret; f++) {
+		for (t = 0; t < sizeof(types) / sizeof(types[0]) && !ret; t++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+					       SCMP_SYS(socket), 2,
+					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
+					       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf,
+						       types[t]));
+		for (proto = 1; proto < IPPROTO_TCP && !ret; proto++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+					       SCMP_SYS(socket), 2,
+					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
+					       SCMP_A2(SCMP_CMP_EQ, proto));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+					       SCMP_SYS(socket), 2,
+					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
+					       SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
+	}
+	return ret;
+}
+
+static int network_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
+{
+	static const int unix_only[] = { AF_UNIX };
+	static const int unix_tcp[] = { AF_UNIX, AF_INET, AF_INET6 };
+	static const int tcp_only[] = { AF_INET, AF_INET6 };
+	bool unix_ok = plan->namespaces || plan->net.unix_sockets;
+	int ret = 0;
+
+	if (plan->net.off)
+		ret = unix_ok ? deny_families(ctx, unix_only, 1)
+			      : deny_families(ctx, NULL, 0);
+	else if (plan->net.ports)
+		ret = unix_ok ? deny_families(ctx, unix_tcp, 3)
+			      : deny_families(ctx, tcp_only, 2);
+	else if (!unix_ok)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				       SCMP_SYS(socket), 1,
+				       SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (!ret && plan->net.ports)
+		ret = only_plain_tcp(ctx);
+	return ret;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]) &&
+		    !ret;
+	     i++)
+		ret = deny_by_name(ctx, denied_syscalls[i]);
+	if (!ret && !plan->allow_ptrace)
+		ret = deny_by_name(ctx, "ptrace");
+	if (!ret)
+		ret = deny_terminal_injection(ctx);
+	if (!ret)
+		ret = deny_namespaces(ctx);
+	if (!ret)
+		ret = deny_personality(ctx);
+	if (!ret)
+		ret = network_rules(ctx, plan);
+	return ret;
+}
+
+/* libseccomp 2.5 exports only to a descriptor: go through a memfd. */
+static int export_program(scmp_filter_ctx ctx, struct corral_plan *plan)
+{
+	int fd = memfd_create("corral-seccomp", MFD_CLOEXEC);
+	struct stat st;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = seccomp_export_bpf(ctx, fd);
+	if (!ret && fstat(fd, &st))
+		ret = -errno;
+	if (!ret) {
+		plan->filter = malloc((size_t)st.st_size);
+		if (!plan->filter)
+			ret = -ENOMEM;
+	}
+	if (!ret && pread(fd, plan->filter, (size_t)st.st_size, 0) != st.st_size)
+		ret = -EIO;
+	if (!ret)
+		plan->filter_len = (size_t)st.st_size / sizeof(struct sock_filter);
+	close(fd);
+	return ret;
+}
+
+int corral_seccomp_compile(struct corral_plan *plan, struct corral_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int ret;
+
+	if (!ctx)
+		return corral_fail(err, -ENOMEM, NULL,
+				   "seccomp: cannot start a filter");
+	/* Other architectures and x32 would dodge every rule: kill them. */
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			       SCMP_ACT_KILL_PROCESS);
+	if (!ret)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (!ret)
+		ret = add_rules(ctx, plan);
+	if (!ret)
+		ret = export_program(ctx, plan);
+	seccomp_release(ctx);
+	if (ret)
+		return corral_fail(err, ret, NULL,
+				   "seccomp: cannot build the filter: %s",
+				   strerror(-ret));
+	return 0;
+}
+
+/* After no_new_privs: the last layer, so it also covers corral's own exec. */
+int corral_seccomp_load(const struct corral_plan *plan,
+			struct corral_error *err)
+{
+	struct sock_fprog prog = {
+		.len = (unsigned short)plan->filter_len,
+		.filter = plan->filter,
+	};
+
+	if (!prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
+		return 0;
+	return corral_fail(err, -errno,
+			   "the kernel needs CONFIG_SECCOMP_FILTER=y",
+			   "seccomp: cannot load the filter: %s",
+			   strerror(errno));
+}
