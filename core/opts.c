@@ -118,15 +118,27 @@ static int add_path(struct corral_options *o, enum corral_rule_kind kind,
 static int bad_option(int c, char **argv, struct corral_error *err)
 {
 	const char *word = argv[optind - 1];
+	const char *hint = "see 'corral --help'";
+	bool long_word = !strncmp(word, "--", 2);
 
+	if (c == ':' && !long_word)
+		return corral_fail(err, -EINVAL, hint,
+				   "option '-%c' needs a value", optopt);
 	if (c == ':')
-		return corral_fail(err, -EINVAL, "see 'corral --help'",
+		return corral_fail(err, -EINVAL, hint,
 				   "option '%s' needs a value", word);
-	if (optopt && word[1] != '-')
-		return corral_fail(err, -EINVAL, "see 'corral --help'",
-				   "unknown option '-%c'", optopt);
-	return corral_fail(err, -EINVAL, "see 'corral --help'",
-			   "unknown option '%s'", word);
+	/*
+	 * glibc leaves optopt 0 for an unknown long option; for a known one
+	 * given a value it sets the option's own code; else it is the letter.
+	 */
+	if (optopt && long_word && strchr(word, '='))
+		return corral_fail(err, -EINVAL, hint,
+				   "option '%.*s' takes no value",
+				   (int)strcspn(word, "="), word);
+	if (optopt)
+		return corral_fail(err, -EINVAL, hint, "unknown option '-%c'",
+				   optopt);
+	return corral_fail(err, -EINVAL, hint, "unknown option '%s'", word);
 }
 
 static int take(struct corral_options *o, int c, char **argv,

@@ -177,30 +177,63 @@ char *corral_path_normalize(const char *absolute)
 	return out;
 }
 
+/* Append one component to an absolute path, in place; ".." pops one. */
+static void push_component(char *out, const char *comp, size_t n)
+{
+	size_t len = strlen(out);
+
+	if (n == 2 && comp[0] == '.' && comp[1] == '.') {
+		while (len > 1 && out[--len] != '/')
+			;
+		out[len ? len : 1] = '\0';
+		return;
+	}
+	if (len > 1)
+		out[len++] = '/';
+	memcpy(out + len, comp, n);
+	out[len + n] = '\0';
+}
+
 /*
- * The canonical form of an absolute path: symlinks and ".." resolved by
- * the kernel for the part that exists, lexically for the rest.
+ * The canonical form of an absolute path: component by component, the
+ * kernel resolves symlinks and ".." for as long as the path exists (so
+ * "link/.." is the link target's parent, as for mkdir), and the rest is
+ * taken lexically.
  */
 char *corral_path_resolve(const char *absolute, bool *exists)
 {
-	char *real = realpath(absolute, NULL), *norm, *slash, *parent, *out;
-	const char *last;
+	char *out = malloc(PATH_MAX), *real;
+	const char *p = absolute;
+	size_t n;
 
-	*exists = real != NULL;
-	if (real)
-		return real;
-
-	norm = corral_path_normalize(absolute);
-	if (!norm || !strcmp(norm, "/"))
-		return norm;
-	slash = strrchr(norm, '/');
-	last = slash + 1;
-	*slash = '\0';
-	parent = corral_path_resolve(norm[0] ? norm : "/", exists);
-	*exists = false;
-	out = parent ? join(parent, last) : NULL;
-	free(parent);
-	free(norm);
+	*exists = true;
+	if (!out)
+		return NULL;
+	strcpy(out, "/");
+	while (*p) {
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			p += n;
+			continue;
+		}
+		if (strlen(out) + n + 2 > PATH_MAX) {
+			free(out);
+			return NULL;
+		}
+		push_component(out, p, n);
+		p += n;
+		if (!*exists)
+			continue;
+		real = realpath(out, NULL);
+		if (real) {
+			snprintf(out, PATH_MAX, "%s", real);
+			free(real);
+		} else {
+			*exists = false;
+		}
+	}
 	return out;
 }
 
