@@ -225,6 +225,45 @@ close_fds:
 	return ret;
 }
 
+/* Whether path is the root of a mount in this view. */
+static bool mount_root(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx))
+		return false;
+	return stx.stx_attributes & stx.stx_attributes_mask &
+	       STATX_ATTR_MOUNT_ROOT;
+}
+
+/*
+ * A mount point can be neither renamed nor removed.  Binding each
+ * directory between the grant and a carved-out path over itself keeps the
+ * sandbox from moving that parent away and leaving a free copy in its
+ * place (mv .git old && mkdir .git), or from carrying a denied directory
+ * off inside its renamed parent.
+ */
+static int pin_parents(const struct corral_plan *plan,
+		       const struct corral_rule *r, struct corral_error *err)
+{
+	const char *grant = plan->rules[r->inside].path;
+	char buf[PATH_MAX];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", r->path);
+	p = buf + (strcmp(grant, "/") ? strlen(grant) : 0);
+	if (!*p)
+		return 0;
+	while ((p = strchr(p + 1, '/'))) {
+		*p = '\0';
+		if (!mount_root(buf) &&
+		    mount(buf, buf, NULL, MS_BIND | MS_REC, NULL))
+			return mount_fail(err, "pin", buf);
+		*p = '/';
+	}
+	return 0;
+}
+
 static int carve(const struct corral_plan *plan, struct corral_error *err)
 {
 	size_t i;
@@ -235,6 +274,9 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 
 		if (r->inside < 0 || r->lifted)
 			continue;
+		ret = pin_parents(plan, r, err);
+		if (ret)
+			break;
 		if (r->kind == CORRAL_RULE_DENY)
 			ret = r->is_dir ? mask_dir(r->path, err)
 					: mask_file(r->path, err);
@@ -318,6 +360,28 @@ static int hide_daemons(const struct corral_plan *plan,
 	return ret;
 }
 
+/*
+ * The working directory still refers to the old mounts: beneath the
+ * private /tmp, a mask or a read-only bind, relative paths would reach
+ * the real files.  Enter it again by its name, in the new view.
+ */
+static int reenter_cwd(struct corral_error *err)
+{
+	char *cwd = getcwd(NULL, 0);
+	int ret = 0;
+
+	if (!cwd)
+		return corral_fail(err, -errno, NULL,
+				   "view: cannot find the working directory: %s",
+				   strerror(errno));
+	if (chdir(cwd))
+		ret = corral_fail(err, -errno, NULL,
+				  "view: cannot enter the working directory '%s' again: %s",
+				  cwd, strerror(errno));
+	free(cwd);
+	return ret;
+}
+
 /* Give up every capability the user namespace granted us. */
 static int drop_capabilities(struct corral_error *err)
 {
@@ -373,6 +437,8 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 	ret = carve(plan, err);
 	if (!ret)
 		ret = hide_daemons(plan, err);
+	if (!ret)
+		ret = reenter_cwd(err);
 	if (!ret && !plan->root)
 		ret = drop_capabilities(err);
 	return ret;
