@@ -196,9 +196,10 @@ static void push_component(char *out, const char *comp, size_t n)
 
 /*
  * The canonical form of an absolute path: component by component, the
- * kernel resolves symlinks and ".." for as long as the path exists (so
- * "link/.." is the link target's parent, as for mkdir), and the rest is
- * taken lexically.
+ * kernel resolves symlinks and ".." wherever the path so far exists (so
+ * "link/.." is the link target's parent, as for mkdir), and a name that
+ * does not exist is taken lexically.  A ".." after a missing name leads
+ * back to a path that exists, and so does not hide it.
  */
 char *corral_path_resolve(const char *absolute, bool *exists)
 {
@@ -224,14 +225,11 @@ char *corral_path_resolve(const char *absolute, bool *exists)
 		}
 		push_component(out, p, n);
 		p += n;
-		if (!*exists)
-			continue;
 		real = realpath(out, NULL);
+		*exists = real != NULL;
 		if (real) {
 			snprintf(out, PATH_MAX, "%s", real);
 			free(real);
-		} else {
-			*exists = false;
 		}
 	}
 	return out;
