@@ -104,16 +104,23 @@ static int deny_namespaces(scmp_filter_ctx ctx)
 }
 
 /*
- * personality() may not turn on READ_IMPLIES_EXEC.  The query
- * personality(0xffffffff) has every bit set, bit 31 included, which no
- * real persona has: a value with bit 31 set is let through.
+ * personality() may not turn on READ_IMPLIES_EXEC.  The kernel sets any
+ * 32-bit value but the query personality(0xffffffff), so a value with
+ * READ_IMPLIES_EXEC is denied as soon as one other bit is clear: one rule
+ * per bit, since a filter cannot compare against "all ones but this".
  */
 static int deny_personality(scmp_filter_ctx ctx)
 {
-	return seccomp_rule_add(ctx, DENY, SCMP_SYS(personality), 1,
-				SCMP_A0(SCMP_CMP_MASKED_EQ,
-					READ_IMPLIES_EXEC | 0x80000000ULL,
-					READ_IMPLIES_EXEC));
+	scmp_datum_t bit;
+	int ret = 0;
+
+	for (bit = 1; bit <= 0x80000000ULL && !ret; bit <<= 1)
+		if (bit != READ_IMPLIES_EXEC)
+			ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(personality), 1,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ,
+						       READ_IMPLIES_EXEC | bit,
+						       READ_IMPLIES_EXEC));
+	return ret;
 }
 
 /* Deny socket() of every family but those allowed. */
