@@ -17,9 +17,10 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
-	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c
+	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c core/blocklist.c core/json.c \
+	core/snapshot.c
 CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
-PROFILES := profiles/default.json
+PROFILES := $(sort $(wildcard profiles/*.json))
 
 .PHONY: all deps run test unit install uninstall clean check-format
 all: $(BUILD)/corral
@@ -30,7 +31,7 @@ $(BUILD)/core/%.o: core/%.c core/corral.h core/internal.h core/landlock_compat.h
 
 $(BUILD)/core/profiles.c: $(PROFILES) tools/embed.sh
 	@mkdir -p $(@D)
-	sh tools/embed.sh corral_profile_default_json profiles/default.json > $@
+	sh tools/embed.sh $(PROFILES) > $@
 
 $(BUILD)/core/profiles.o: $(BUILD)/core/profiles.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<

@@ -148,7 +148,7 @@ static int compile_filter(struct corral_plan *plan, struct corral_error *err)
 
 int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
-	int ret;
+	int exec_layer = -1, ret;
 
 	ret = prepare(plan, err);
 	if (ret)
@@ -165,7 +165,13 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 	if (!ret)
 		ret = compile_filter(plan, err);
 	if (!ret)
+		ret = corral_blocklist_prepare(plan, &exec_layer, err);
+	if (!ret)
 		ret = corral_landlock_apply(plan, !plan->namespaces, err);
+	if (!ret)
+		ret = corral_blocklist_enforce(exec_layer, err);
+	else if (exec_layer >= 0)
+		close(exec_layer);
 	if (!ret)
 		ret = corral_seccomp_load(plan, err);
 	return ret;

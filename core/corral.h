@@ -67,6 +67,9 @@ struct corral_options {
 	struct corral_words set_env;       /* --set-env NAME=VALUE */
 	struct corral_words limits;        /* --limit mem=SIZE,... */
 	struct corral_words timeout;       /* --timeout DURATION, last wins */
+	struct corral_words profiles;      /* -p NAME|FILE, merged in order */
+	struct corral_words block_cmds;    /* --block-command NAME */
+	struct corral_words allow_cmds;    /* --allow-command NAME */
 	bool no_cwd;
 	bool dry_run;
 	bool force;    /* confine even a top-level interactive shell */
@@ -99,6 +102,19 @@ CORRAL_API int corral_plan_build(struct corral_plan **plan,
 				 const struct corral_options *opts,
 				 struct corral_error *err);
 CORRAL_API void corral_plan_free(struct corral_plan *plan);
+
+/*
+ * For fronts that keep a plan for later commands: stamp the directories
+ * that hold its paths right after building it, and reuse the plan only
+ * while the stamps are current (no entry made, removed or renamed in any
+ * of them since).  -EAGAIN: one changed too recently to be vouched for;
+ * use the plan this once and do not keep it.
+ */
+struct corral_snapshot;
+CORRAL_API int corral_plan_snapshot(const struct corral_plan *plan,
+				    struct corral_snapshot **snap);
+CORRAL_API bool corral_snapshot_current(const struct corral_snapshot *snap);
+CORRAL_API void corral_snapshot_free(struct corral_snapshot *snap);
 
 /* The wall-clock limit of --timeout in milliseconds, or 0 for none. */
 CORRAL_API long corral_plan_timeout_ms(const struct corral_plan *plan);
@@ -144,6 +160,17 @@ CORRAL_API const char *corral_plan_env_value(const struct corral_plan *plan,
 					     size_t i);
 CORRAL_API bool corral_plan_env_removes(const struct corral_plan *plan,
 					const char *name);
+
+/* Is this file a blocked binary (by inode)?  For a clearer refusal. */
+CORRAL_API bool corral_plan_blocks(const struct corral_plan *plan,
+				   const char *path);
+
+/* Profiles: list them, show one fully resolved, validate files. */
+CORRAL_API int corral_profile_list(char **text, struct corral_error *err);
+CORRAL_API int corral_profile_show(const char *name, char **text,
+				   struct corral_error *err);
+CORRAL_API int corral_profile_validate(const char *file,
+				       struct corral_error *err);
 
 /* Reports, as newly allocated text for the front to print and free. */
 CORRAL_API int corral_plan_describe(const struct corral_plan *plan,

@@ -73,6 +73,9 @@ bool corral_plan_env_removes(const struct corral_plan *plan, const char *name)
 		return true;
 	if (kept(plan, name))
 		return false;
+	if (matches((const char *const *)plan->remove_env.v,
+		    plan->remove_env.n, name, 0))
+		return true;
 	return matches(secrets, COUNT(secrets), name, FNM_CASEFOLD) ||
 	       matches(daemons, COUNT(daemons), name, 0);
 }

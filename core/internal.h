@@ -5,10 +5,14 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "corral.h"
 
 #define CORRAL_MAX_NOTES 64
+
+/* The origin of the built-in default profile's rules. */
+#define CORRAL_ORIGIN_DEFAULT "default profile"
 
 /* The origin of the grant on a fresh, private /tmp. */
 #define ORIGIN_PRIVATE_TMP "private /tmp"
@@ -42,6 +46,36 @@ struct corral_net {
 	bool unix_sockets;    /* socket(AF_UNIX) allowed without a view */
 };
 
+enum corral_net_mode { CORRAL_NET_UNSET, CORRAL_NET_ON, CORRAL_NET_OFF };
+enum corral_workdir { CORRAL_WORKDIR_RW, CORRAL_WORKDIR_RO,
+		      CORRAL_WORKDIR_NONE };
+
+/*
+ * What the profiles add up to beyond filesystem rules (those go straight
+ * into the plan): lists accumulate along extends, scalars are overridden.
+ */
+struct corral_profile_acc {
+	struct corral_words names;    /* files applied, in order */
+	struct corral_words origins;  /* "profile NAME" labels of rules */
+	struct corral_words replaced; /* built-ins a user profile replaced */
+	struct corral_words block, unblock;
+	struct corral_words keep_env, set_env, remove_env;
+	struct corral_words limits;   /* "key=value" */
+	struct corral_words connect, bind, sockets;
+	char *timeout;
+	char *description;
+	int network;                  /* enum corral_net_mode */
+	int workdir;                  /* enum corral_workdir */
+	bool ptrace;
+};
+
+/* A blocked binary, by inode (all its names) and canonical path. */
+struct corral_blocked {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
 /* How a deny or protect inside a grant is enforced. */
 enum corral_carve {
 	CARVE_NONE,     /* not inside any grant: Landlock alone */
@@ -70,8 +104,13 @@ struct corral_plan {
 	bool namespaces;   /* planned; confine may fall back */
 	bool root;         /* euid 0: a mount namespace needs no user one */
 	char *tmpdir;      /* the per-sandbox TMPDIR without namespaces */
+	struct corral_profile_acc profile;
 	struct corral_net net;
 	bool allow_ptrace;
+	struct corral_blocked *blocked;
+	size_t n_blocked;
+	struct corral_words block_names; /* as named, for reports */
+	struct corral_words remove_env;  /* removed on top of the built-in lists */
 	struct corral_words keep_env;
 	struct corral_words set_env;
 	struct corral_words sockets; /* named UNIX sockets left reachable */
@@ -110,8 +149,10 @@ int corral_words_copy(struct corral_words *to, const struct corral_words *from);
 void corral_words_free(struct corral_words *w);
 
 /* profile.c */
-int corral_profile_load_default(struct corral_plan *plan,
-				struct corral_error *err);
+int corral_profiles_load(struct corral_plan *plan,
+			 const struct corral_words *names,
+			 struct corral_error *err);
+int corral_user_profile_dir(const char *home, char *buf, size_t len);
 int corral_plan_add(struct corral_plan *plan, enum corral_rule_kind kind,
 		    unsigned access, const char *written, const char *origin,
 		    struct corral_error *err);
@@ -146,6 +187,16 @@ int corral_limits_apply(const struct corral_plan *plan,
 			struct corral_error *err);
 void corral_limits_describe(const struct corral_plan *plan, FILE *f);
 
+/* blocklist.c */
+int corral_blocklist_resolve(struct corral_plan *plan,
+			     const struct corral_words *block,
+			     const struct corral_words *allow,
+			     struct corral_error *err);
+int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
+			     struct corral_error *err);
+int corral_blocklist_enforce(int fd, struct corral_error *err);
+void corral_blocklist_describe(const struct corral_plan *plan, FILE *f);
+
 /* seccomp.c */
 int corral_seccomp_compile(struct corral_plan *plan, struct corral_error *err);
 int corral_seccomp_load(const struct corral_plan *plan,
@@ -156,7 +207,29 @@ int corral_daemon_paths(struct corral_plan *plan);
 int corral_write_file(const char *path, const char *text);
 int corral_view_apply(struct corral_plan *plan, struct corral_error *err);
 
-/* embedded profiles (generated at build time) */
-extern const char corral_profile_default_json[];
+/* embedded profiles (generated at build time from profiles/) */
+struct corral_builtin_profile {
+	const char *name;
+	const char *text;
+};
+extern const struct corral_builtin_profile corral_builtin_profiles[];
+
+/* json.c: positions of JSON values, for FILE:LINE:COLUMN messages */
+struct cJSON;
+struct corral_json_map {
+	const char *text;
+	const struct cJSON *root;
+	size_t *value_at; /* offset of each value, in document order */
+	size_t *key_at;   /* offset of its key, for object members */
+	size_t n, cap;
+};
+int corral_json_map_build(struct corral_json_map *map, const char *text,
+			  const struct cJSON *root);
+void corral_json_map_free(struct corral_json_map *map);
+void corral_json_line_column(const char *text, size_t at, int *line,
+			     int *column);
+void corral_json_where(const struct corral_json_map *map,
+		       const struct cJSON *node, bool key, int *line,
+		       int *column);
 
 #endif /* CORRAL_INTERNAL_H */

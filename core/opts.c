@@ -24,6 +24,8 @@ enum {
 	OPT_SET_ENV,
 	OPT_LIMIT,
 	OPT_TIMEOUT,
+	OPT_BLOCK_COMMAND,
+	OPT_ALLOW_COMMAND,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +44,9 @@ static const struct option long_options[] = {
 	{ "set-env", required_argument, NULL, OPT_SET_ENV },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "block-command", required_argument, NULL, OPT_BLOCK_COMMAND },
+	{ "allow-command", required_argument, NULL, OPT_ALLOW_COMMAND },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -50,7 +55,7 @@ static const struct option long_options[] = {
 };
 
 /* "+": stop at the first word that is not an option (the command). */
-static const char short_options[] = "+:a:r:w:nvqf";
+static const char short_options[] = "+:a:r:w:p:nvqf";
 
 static const char usage_text[] =
 	"usage: corral run   [OPTIONS] [--] COMMAND [ARG...]\n"
@@ -58,6 +63,7 @@ static const char usage_text[] =
 	"       corral why   [OPTIONS] PATH...\n"
 	"       corral status\n"
 	"       corral check\n"
+	"       corral profile list | show NAME | validate FILE...\n"
 	"       corral --help | --version\n"
 	"\n"
 	"  run      run COMMAND confined\n"
@@ -65,8 +71,10 @@ static const char usage_text[] =
 	"  why      say what the policy allows on PATH, and why\n"
 	"  status   is this process confined? by which policy and mechanisms\n"
 	"  check    what this kernel and system support\n"
+	"  profile  list the profiles, show one resolved, validate files\n"
 	"\n"
 	"options:\n"
+	"  -p, --profile NAME|FILE  start from a profile (repeatable; flags add to it)\n"
 	"  -a, --allow PATH    read and write (directory or file)\n"
 	"  -r, --read PATH     read, list, execute\n"
 	"  -w, --write PATH    write only\n"
@@ -78,6 +86,8 @@ static const char usage_text[] =
 	"      --allow-bind PORT   TCP bind and listen on PORT (repeatable)\n"
 	"      --allow-socket PATH reach this named UNIX socket (repeatable)\n"
 	"      --allow-ptrace  let debuggers trace processes of the same sandbox\n"
+	"      --block-command NAME  deny executing NAME, for every descendant\n"
+	"      --allow-command NAME  lift a block from the profile\n"
 	"      --keep-env NAME     keep a variable that would be removed\n"
 	"      --set-env NAME=VALUE  set a variable inside the sandbox\n"
 	"      --limit mem=SIZE,procs=N,cpu=SECONDS,fsize=SIZE,nofile=N\n"
@@ -180,6 +190,12 @@ static int take(struct corral_options *o, int c, char **argv,
 		return corral_words_add(&o->set_env, optarg);
 	case OPT_LIMIT:
 		return corral_words_add(&o->limits, optarg);
+	case 'p':
+		return corral_words_add(&o->profiles, optarg);
+	case OPT_BLOCK_COMMAND:
+		return corral_words_add(&o->block_cmds, optarg);
+	case OPT_ALLOW_COMMAND:
+		return corral_words_add(&o->allow_cmds, optarg);
 	case OPT_TIMEOUT:
 		return corral_words_add(&o->timeout, optarg);
 	case 'n':
@@ -238,4 +254,7 @@ void corral_options_free(struct corral_options *o)
 	corral_words_free(&o->set_env);
 	corral_words_free(&o->limits);
 	corral_words_free(&o->timeout);
+	corral_words_free(&o->profiles);
+	corral_words_free(&o->block_cmds);
+	corral_words_free(&o->allow_cmds);
 }

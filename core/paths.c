@@ -177,61 +177,39 @@ char *corral_path_normalize(const char *absolute)
 	return out;
 }
 
-/* Append one component to an absolute path, in place; ".." pops one. */
-static void push_component(char *out, const char *comp, size_t n)
-{
-	size_t len = strlen(out);
-
-	if (n == 2 && comp[0] == '.' && comp[1] == '.') {
-		while (len > 1 && out[--len] != '/')
-			;
-		out[len ? len : 1] = '\0';
-		return;
-	}
-	if (len > 1)
-		out[len++] = '/';
-	memcpy(out + len, comp, n);
-	out[len + n] = '\0';
-}
-
 /*
- * The canonical form of an absolute path: component by component, the
- * kernel resolves symlinks and ".." wherever the path so far exists (so
- * "link/.." is the link target's parent, as for mkdir), and a name that
- * does not exist is taken lexically.  A ".." after a missing name leads
- * back to a path that exists, and so does not hide it.
+ * The canonical form of an absolute path.  The kernel resolves the
+ * longest prefix that exists (symlinks, and ".." after a symlink as mkdir
+ * would take it); the rest, which does not exist yet, is taken lexically.
  */
 char *corral_path_resolve(const char *absolute, bool *exists)
 {
-	char *out = malloc(PATH_MAX), *real;
-	const char *p = absolute;
-	size_t n;
+	char *prefix = strdup(absolute), *cut, *real = NULL, *joined, *out;
+	size_t len;
 
 	*exists = true;
-	if (!out)
+	if (!prefix)
 		return NULL;
-	strcpy(out, "/");
-	while (*p) {
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			p += n;
-			continue;
-		}
-		if (strlen(out) + n + 2 > PATH_MAX) {
-			free(out);
-			return NULL;
-		}
-		push_component(out, p, n);
-		p += n;
-		real = realpath(out, NULL);
-		*exists = real != NULL;
-		if (real) {
-			snprintf(out, PATH_MAX, "%s", real);
-			free(real);
-		}
+	for (;;) {
+		real = realpath(prefix, NULL);
+		if (real || !(cut = strrchr(prefix, '/')) || cut == prefix)
+			break;
+		*exists = false;
+		*cut = '\0';
 	}
+	if (real && *exists) {
+		free(prefix);
+		return real;
+	}
+	len = strlen(prefix);
+	if (asprintf(&joined, "%s/%s", real ? real : "",
+		     absolute + (real ? len : 0)) < 0)
+		joined = NULL;
+	*exists = false;
+	out = joined ? corral_path_normalize(joined) : NULL;
+	free(joined);
+	free(real);
+	free(prefix);
 	return out;
 }
 

@@ -15,7 +15,7 @@
 
 #include "internal.h"
 
-#define ORIGIN_DEFAULT "default profile"
+#define ORIGIN_DEFAULT CORRAL_ORIGIN_DEFAULT
 
 int corral_words_add(struct corral_words *w, const char *word)
 {
@@ -78,18 +78,29 @@ static int plan_network(struct corral_plan *plan,
 	size_t i;
 	int ret = 0;
 
-	net->off = opts->no_net;
-	net->ports = opts->connect_ports.n || opts->bind_ports.n;
-	net->unix_sockets = opts->sockets.n > 0;
-	if (net->off && net->ports)
+	const struct corral_profile_acc *acc = &plan->profile;
+
+	if (opts->no_net && (opts->connect_ports.n || opts->bind_ports.n))
 		return corral_fail(err, -EINVAL,
 				   "use --allow-port alone: it turns everything else off",
 				   "--no-net and port rules contradict each other");
+	net->ports = !opts->no_net && (opts->connect_ports.n ||
+				       opts->bind_ports.n || acc->connect.n ||
+				       acc->bind.n);
+	net->off = opts->no_net ||
+		   (!net->ports && acc->network == CORRAL_NET_OFF);
+	net->unix_sockets = opts->sockets.n > 0 || acc->sockets.n > 0;
 	if (net->ports && plan->abi < 4)
 		return corral_fail(err, -EOPNOTSUPP,
 				   "TCP port rules need Landlock ABI 4 (Linux 6.7 or later); use --no-net or no network option",
 				   "port rules cannot be enforced with Landlock ABI %d",
 				   plan->abi);
+	for (i = 0; i < acc->connect.n && !ret && net->ports; i++)
+		ret = parse_port("network.connect", acc->connect.v[i],
+				 net->connect, &net->n_connect, err);
+	for (i = 0; i < acc->bind.n && !ret && net->ports; i++)
+		ret = parse_port("network.bind", acc->bind.v[i], net->bind,
+				 &net->n_bind, err);
 	for (i = 0; i < opts->connect_ports.n && !ret; i++)
 		ret = parse_port("--allow-port", opts->connect_ports.v[i],
 				 net->connect, &net->n_connect, err);
@@ -100,7 +111,7 @@ static int plan_network(struct corral_plan *plan,
 }
 
 static int plan_sockets(struct corral_plan *plan,
-			const struct corral_options *opts,
+			const struct corral_words *sockets,
 			struct corral_error *err)
 {
 	char *expanded, *real;
@@ -108,8 +119,8 @@ static int plan_sockets(struct corral_plan *plan,
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < opts->sockets.n && !ret; i++) {
-		ret = corral_path_expand(opts->sockets.v[i], plan->home,
+	for (i = 0; i < sockets->n && !ret; i++) {
+		ret = corral_path_expand(sockets->v[i], plan->home,
 					 plan->workdir, &expanded, err);
 		if (ret)
 			break;
@@ -121,28 +132,81 @@ static int plan_sockets(struct corral_plan *plan,
 	return ret;
 }
 
-/* Everything but the filesystem: network, environment, limits. */
+/* Profile lists first, then the flags': later words override earlier. */
+static int merge_words(struct corral_words *to, const struct corral_words *a,
+		       const struct corral_words *b)
+{
+	return corral_words_copy(to, a) || corral_words_copy(to, b) ? -ENOMEM
+								     : 0;
+}
+
+static int plan_environment(struct corral_plan *plan,
+			    const struct corral_options *opts,
+			    struct corral_error *err)
+{
+	const struct corral_profile_acc *acc = &plan->profile;
+
+	if (merge_words(&plan->keep_env, &acc->keep_env, &opts->keep_env) ||
+	    merge_words(&plan->set_env, &acc->set_env, &opts->set_env) ||
+	    corral_words_copy(&plan->remove_env, &acc->remove_env))
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
+	return corral_env_check(&plan->keep_env, &plan->set_env, err);
+}
+
+static int plan_limits(struct corral_plan *plan,
+		       const struct corral_options *opts,
+		       struct corral_error *err)
+{
+	const struct corral_profile_acc *acc = &plan->profile;
+	const char *timeout = opts->timeout.n
+				      ? opts->timeout.v[opts->timeout.n - 1]
+				      : acc->timeout;
+	int ret;
+
+	ret = corral_limits_parse(plan, &acc->limits, err);
+	if (!ret)
+		ret = corral_limits_parse(plan, &opts->limits, err);
+	if (!ret && timeout)
+		ret = corral_timeout_parse(plan, timeout, err);
+	return ret;
+}
+
+static int plan_commands(struct corral_plan *plan,
+			 const struct corral_options *opts,
+			 struct corral_error *err)
+{
+	struct corral_words block = { 0 }, allow = { 0 };
+	int ret = 0;
+
+	if (merge_words(&block, &plan->profile.block, &opts->block_cmds) ||
+	    merge_words(&allow, &plan->profile.unblock, &opts->allow_cmds))
+		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
+	if (!ret)
+		ret = corral_blocklist_resolve(plan, &block, &allow, err);
+	corral_words_free(&block);
+	corral_words_free(&allow);
+	return ret;
+}
+
+/* Everything but the filesystem: network, environment, limits, commands. */
 static int plan_process(struct corral_plan *plan,
 			const struct corral_options *opts,
 			struct corral_error *err)
 {
 	int ret;
 
-	plan->allow_ptrace = opts->allow_ptrace;
+	plan->allow_ptrace = opts->allow_ptrace || plan->profile.ptrace;
 	ret = plan_network(plan, opts, err);
 	if (!ret)
-		ret = plan_sockets(plan, opts, err);
+		ret = plan_sockets(plan, &plan->profile.sockets, err);
 	if (!ret)
-		ret = corral_env_check(&opts->keep_env, &opts->set_env, err);
-	if (!ret && (corral_words_copy(&plan->keep_env, &opts->keep_env) ||
-		     corral_words_copy(&plan->set_env, &opts->set_env)))
-		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
+		ret = plan_sockets(plan, &opts->sockets, err);
 	if (!ret)
-		ret = corral_limits_parse(plan, &opts->limits, err);
-	if (!ret && opts->timeout.n)
-		ret = corral_timeout_parse(plan,
-					   opts->timeout.v[opts->timeout.n - 1],
-					   err);
+		ret = plan_environment(plan, opts, err);
+	if (!ret)
+		ret = plan_limits(plan, opts, err);
+	if (!ret)
+		ret = plan_commands(plan, opts, err);
 	if (!ret && plan->namespaces && corral_daemon_paths(plan))
 		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
 	return ret;
@@ -184,6 +248,19 @@ static int find_workdir(struct corral_plan *plan, struct corral_error *err)
 		corral_note(plan,
 			    "the working directory is your home directory: all of it is writable but for the denied and protected paths");
 	return 0;
+}
+
+/* The working directory, as the profiles' "workdir" says (rw by default). */
+static int add_workdir(struct corral_plan *plan, struct corral_error *err)
+{
+	unsigned access = CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE;
+
+	if (!plan->workdir || plan->profile.workdir == CORRAL_WORKDIR_NONE)
+		return 0;
+	if (plan->profile.workdir == CORRAL_WORKDIR_RO)
+		access = CORRAL_ACCESS_READ;
+	return corral_plan_add(plan, CORRAL_RULE_GRANT, access, plan->workdir,
+			       "working directory", err);
 }
 
 /* The terminal the shell is attached to, when /dev/pts does not cover it. */
@@ -252,7 +329,8 @@ static int add_options(struct corral_plan *plan,
  */
 static bool explicit_grant(const struct corral_rule *g)
 {
-	return g->kind == CORRAL_RULE_GRANT && g->origin[0] == '-';
+	return g->kind == CORRAL_RULE_GRANT &&
+	       (g->origin[0] == '-' || !strncmp(g->origin, "profile ", 8));
 }
 
 static void lift_exact(struct corral_plan *plan)
@@ -366,8 +444,8 @@ static void note_missing(struct corral_plan *plan)
 	for (i = 0; i < plan->n_rules; i++) {
 		const struct corral_rule *r = &plan->rules[i];
 
-		if (r->exists || !strcmp(r->origin, ORIGIN_DEFAULT))
-			continue;
+		if (r->exists || r->origin[0] != '-')
+			continue; /* profiles name paths that may not exist */
 		corral_note(plan, "%s '%s': no such file or directory, %s",
 			    r->origin,
 			    corral_path_tilde(r->path, plan->home, buf, sizeof(buf)),
@@ -425,13 +503,11 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 	if (!ret && !opts->no_cwd)
 		ret = find_workdir(plan, err);
 	if (!ret)
-		ret = corral_profile_load_default(plan, err);
+		ret = corral_profiles_load(plan, &opts->profiles, err);
 	if (!ret)
 		ret = add_terminal(plan, err);
-	if (!ret && plan->workdir)
-		ret = corral_plan_add(plan, CORRAL_RULE_GRANT,
-				      CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
-				      plan->workdir, "working directory", err);
+	if (!ret)
+		ret = add_workdir(plan, err);
 	if (!ret)
 		ret = add_options(plan, opts, err);
 	if (!ret)
@@ -463,6 +539,21 @@ int corral_plan_build(struct corral_plan **out,
 	return 0;
 }
 
+static void profile_acc_free(struct corral_profile_acc *acc)
+{
+	struct corral_words *lists[] = {
+		&acc->names, &acc->origins, &acc->replaced, &acc->block,
+		&acc->unblock, &acc->keep_env, &acc->set_env, &acc->remove_env,
+		&acc->limits, &acc->connect, &acc->bind, &acc->sockets,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		corral_words_free(lists[i]);
+	free(acc->timeout);
+	free(acc->description);
+}
+
 void corral_plan_free(struct corral_plan *plan)
 {
 	size_t i;
@@ -481,6 +572,12 @@ void corral_plan_free(struct corral_plan *plan)
 	corral_words_free(&plan->set_env);
 	corral_words_free(&plan->sockets);
 	corral_words_free(&plan->daemons);
+	corral_words_free(&plan->block_names);
+	corral_words_free(&plan->remove_env);
+	for (i = 0; i < plan->n_blocked; i++)
+		free(plan->blocked[i].path);
+	free(plan->blocked);
+	profile_acc_free(&plan->profile);
 	free(plan->filter);
 	free(plan->rules);
 	free(plan->home);

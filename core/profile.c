@@ -1,17 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Profiles: JSON policies read with cJSON.  The built-in ones are embedded
- * at build time so that a lone binary carries them.
+ * at build time so that a lone binary carries them; user profiles live in
+ * $XDG_CONFIG_HOME/corral/profiles/NAME.json.  Every chain is rooted at
+ * the default profile, so no profile can drop its denies: they are lifted
+ * only path by path.  Lists add up along "extends"; scalars are overridden
+ * by the profile applied later.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
 #include "internal.h"
+
+#define MAX_DEPTH 16
+#define MAX_PROFILE_BYTES (1 << 20)
 
 struct fs_key {
 	const char *key;
@@ -25,6 +37,24 @@ static const struct fs_key fs_keys[] = {
 	{ "allow", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE },
 	{ "deny", CORRAL_RULE_DENY, 0 },
 	{ "protect", CORRAL_RULE_PROTECT, 0 },
+};
+
+/* One profile being read: its text, its name and where errors point. */
+struct source {
+	char *name;  /* as named by -p or extends */
+	char *label; /* file name for messages */
+	char *text;
+	bool builtin;
+	const char *origin; /* "profile NAME", owned by the plan */
+	struct corral_json_map map;
+};
+
+struct loader {
+	struct corral_plan *plan;
+	struct corral_error *err;
+	const char *stack[MAX_DEPTH];
+	int depth;
+	struct corral_words applied;
 };
 
 static bool has_glob(const char *path)
@@ -111,28 +141,85 @@ int corral_plan_add(struct corral_plan *plan, enum corral_rule_kind kind,
 	return 0;
 }
 
-static int load_paths(struct corral_plan *plan, const cJSON *list,
-		      const struct fs_key *k, const char *origin,
-		      struct corral_error *err)
+/* An error at a node of a profile: FILE:LINE:COLUMN: message. */
+__attribute__((format(printf, 6, 7))) static int
+fail_at(struct loader *l, const struct source *src, const cJSON *node,
+	bool at_key, const char *hint, const char *fmt, ...)
+{
+	char msg[768];
+	int line, column;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	corral_json_where(&src->map, node, at_key, &line, &column);
+	return corral_fail(l->err, -EINVAL, hint, "%s:%d:%d: %s", src->label,
+			   line, column, msg);
+}
+
+/* Re-raise an error of a callee with the position of the node it is about. */
+static int refail_at(struct loader *l, const struct source *src,
+		     const cJSON *node)
+{
+	struct corral_error inner = *l->err;
+
+	return fail_at(l, src, node, false, inner.hint[0] ? inner.hint : NULL,
+		       "%s", inner.message);
+}
+
+static int want_strings(struct loader *l, const struct source *src,
+			const cJSON *node, const char *what)
 {
 	const cJSON *item;
+
+	if (!cJSON_IsArray(node))
+		return fail_at(l, src, node, false, NULL,
+			       "%s must be a list of strings", what);
+	cJSON_ArrayForEach(item, node)
+		if (!cJSON_IsString(item))
+			return fail_at(l, src, item, false, NULL,
+				       "%s: every entry must be a string", what);
+	return 0;
+}
+
+static int add_strings(struct loader *l, const struct source *src,
+		       const cJSON *node, const char *what,
+		       struct corral_words *to)
+{
+	const cJSON *item;
+	int ret = want_strings(l, src, node, what);
+
+	cJSON_ArrayForEach(item, node)
+		if (!ret && corral_words_add(to, item->valuestring))
+			ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	return ret;
+}
+
+static int load_paths(struct loader *l, const struct source *src,
+		      const cJSON *list, const struct fs_key *k)
+{
+	const cJSON *item;
+	char what[64];
 	int ret;
 
-	if (!cJSON_IsArray(list))
-		return corral_fail(err, -EINVAL, NULL,
-				   "%s: filesystem.%s must be a list of paths",
-				   origin, k->key);
+	snprintf(what, sizeof(what), "filesystem.%s", k->key);
+	ret = want_strings(l, src, list, what);
 	cJSON_ArrayForEach(item, list) {
-		if (!cJSON_IsString(item))
-			return corral_fail(err, -EINVAL, NULL,
-					   "%s: filesystem.%s: every entry must be a string",
-					   origin, k->key);
-		ret = corral_plan_add(plan, k->kind, k->access,
-				      item->valuestring, origin, err);
+		const char *path = item->valuestring;
+
 		if (ret)
-			return ret;
+			break;
+		if (!strchr("/~$", path[0]))
+			return fail_at(l, src, item, false,
+				       "write /..., ~/..., $HOME/... or $WORKDIR/...",
+				       "%s: path '%s' is not absolute", what,
+				       path);
+		if (corral_plan_add(l->plan, k->kind, k->access, path,
+				    src->origin, l->err))
+			return refail_at(l, src, item);
 	}
-	return 0;
+	return ret;
 }
 
 static const struct fs_key *find_fs_key(const char *key)
@@ -145,65 +232,567 @@ static const struct fs_key *find_fs_key(const char *key)
 	return NULL;
 }
 
-static int load_filesystem(struct corral_plan *plan, const cJSON *fs,
-			   const char *origin, struct corral_error *err)
+static int load_filesystem(struct loader *l, const struct source *src,
+			   const cJSON *fs)
 {
 	const cJSON *item;
 	const struct fs_key *k;
 	int ret;
 
 	if (!cJSON_IsObject(fs))
-		return corral_fail(err, -EINVAL, NULL,
-				   "%s: filesystem must be an object", origin);
+		return fail_at(l, src, fs, false, NULL,
+			       "filesystem must be an object");
 	cJSON_ArrayForEach(item, fs) {
 		k = find_fs_key(item->string);
 		if (!k)
-			return corral_fail(err, -EINVAL,
-					   "filesystem keys: read write allow deny protect",
-					   "%s: unknown key filesystem.%s", origin,
-					   item->string);
-		ret = load_paths(plan, item, k, origin, err);
+			return fail_at(l, src, item, true,
+				       "filesystem keys: read write allow deny protect",
+				       "unknown key 'filesystem.%s'",
+				       item->string);
+		ret = load_paths(l, src, item, k);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-static int load_profile(struct corral_plan *plan, const cJSON *root,
-			const char *origin, struct corral_error *err)
+static int add_ports(struct loader *l, const struct source *src,
+		     const cJSON *node, const char *what,
+		     struct corral_words *to)
 {
 	const cJSON *item;
-	int ret;
+	char port[16];
 
-	if (!cJSON_IsObject(root))
-		return corral_fail(err, -EINVAL, NULL,
-				   "%s: a profile must be a JSON object", origin);
-	cJSON_ArrayForEach(item, root) {
-		if (!strcmp(item->string, "description"))
-			continue;
-		if (strcmp(item->string, "filesystem"))
-			return corral_fail(err, -EINVAL, NULL,
-					   "%s: unknown key '%s'", origin,
-					   item->string);
-		ret = load_filesystem(plan, item, origin, err);
+	if (!cJSON_IsArray(node))
+		return fail_at(l, src, node, false, NULL,
+			       "%s must be a list of port numbers", what);
+	cJSON_ArrayForEach(item, node) {
+		if (!cJSON_IsNumber(item) || item->valuedouble < 1 ||
+		    item->valuedouble > 65535 ||
+		    item->valuedouble != (double)item->valueint)
+			return fail_at(l, src, item, false, NULL,
+				       "%s: a port is a whole number from 1 to 65535",
+				       what);
+		snprintf(port, sizeof(port), "%d", item->valueint);
+		if (corral_words_add(to, port))
+			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int load_network(struct loader *l, const struct source *src,
+			const cJSON *net)
+{
+	struct corral_profile_acc *acc = &l->plan->profile;
+	const cJSON *item;
+	int ret = 0;
+
+	if (cJSON_IsString(net) && !strcmp(net->valuestring, "on"))
+		acc->network = CORRAL_NET_ON;
+	else if (cJSON_IsString(net) && !strcmp(net->valuestring, "off"))
+		acc->network = CORRAL_NET_OFF;
+	else if (!cJSON_IsObject(net))
+		return fail_at(l, src, net, false,
+			       "write \"on\", \"off\" or {\"connect\": [...], \"bind\": [...], \"unix_sockets\": [...]}",
+			       "invalid network");
+	if (!cJSON_IsObject(net))
+		return 0;
+	cJSON_ArrayForEach(item, net) {
+		if (!strcmp(item->string, "connect"))
+			ret = add_ports(l, src, item, "network.connect",
+					&acc->connect);
+		else if (!strcmp(item->string, "bind"))
+			ret = add_ports(l, src, item, "network.bind", &acc->bind);
+		else if (!strcmp(item->string, "unix_sockets"))
+			ret = add_strings(l, src, item, "network.unix_sockets",
+					  &acc->sockets);
+		else
+			ret = fail_at(l, src, item, true,
+				      "network keys: connect bind unix_sockets",
+				      "unknown key 'network.%s'", item->string);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-int corral_profile_load_default(struct corral_plan *plan,
-				struct corral_error *err)
+static int load_commands(struct loader *l, const struct source *src,
+			 const cJSON *cmds)
 {
-	const char *origin = "default profile";
-	cJSON *root = cJSON_Parse(corral_profile_default_json);
+	struct corral_profile_acc *acc = &l->plan->profile;
+	const cJSON *item;
+	int ret = 0;
+
+	if (!cJSON_IsObject(cmds))
+		return fail_at(l, src, cmds, false, NULL,
+			       "commands must be an object");
+	cJSON_ArrayForEach(item, cmds) {
+		if (!strcmp(item->string, "block"))
+			ret = add_strings(l, src, item, "commands.block",
+					  &acc->block);
+		else if (!strcmp(item->string, "allow"))
+			ret = add_strings(l, src, item, "commands.allow",
+					  &acc->unblock);
+		else
+			ret = fail_at(l, src, item, true,
+				      "commands keys: block allow",
+				      "unknown key 'commands.%s'", item->string);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int load_env_set(struct loader *l, const struct source *src,
+			const cJSON *set)
+{
+	const cJSON *item;
+	char *assignment;
 	int ret;
 
-	if (!root)
+	if (!cJSON_IsObject(set))
+		return fail_at(l, src, set, false, NULL,
+			       "env.set must be an object of NAME: \"value\"");
+	cJSON_ArrayForEach(item, set) {
+		if (!cJSON_IsString(item))
+			return fail_at(l, src, item, false, NULL,
+				       "env.set.%s must be a string",
+				       item->string);
+		if (asprintf(&assignment, "%s=%s", item->string,
+			     item->valuestring) < 0)
+			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+		ret = corral_words_add(&l->plan->profile.set_env, assignment);
+		free(assignment);
+		if (ret)
+			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int load_env(struct loader *l, const struct source *src,
+		    const cJSON *env)
+{
+	struct corral_profile_acc *acc = &l->plan->profile;
+	const cJSON *item;
+	int ret = 0;
+
+	if (!cJSON_IsObject(env))
+		return fail_at(l, src, env, false, NULL, "env must be an object");
+	cJSON_ArrayForEach(item, env) {
+		if (!strcmp(item->string, "keep"))
+			ret = add_strings(l, src, item, "env.keep", &acc->keep_env);
+		else if (!strcmp(item->string, "remove"))
+			ret = add_strings(l, src, item, "env.remove",
+					  &acc->remove_env);
+		else if (!strcmp(item->string, "set"))
+			ret = load_env_set(l, src, item);
+		else
+			ret = fail_at(l, src, item, true, "env keys: keep set remove",
+				      "unknown key 'env.%s'", item->string);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int add_limit(struct corral_profile_acc *acc, const char *key,
+		     const char *value)
+{
+	char *word;
+	int ret;
+
+	if (asprintf(&word, "%s=%s", key, value) < 0)
+		return -ENOMEM;
+	ret = corral_words_add(&acc->limits, word);
+	free(word);
+	return ret;
+}
+
+/* Limits become "key=value" words, checked later like --limit. */
+static int load_limits(struct loader *l, const struct source *src,
+		       const cJSON *limits)
+{
+	struct corral_profile_acc *acc = &l->plan->profile;
+	static const char *const keys[] = { "mem", "procs", "cpu", "fsize",
+					    "nofile", "timeout" };
+	const cJSON *item;
+	char word[128];
+	size_t i;
+
+	if (!cJSON_IsObject(limits))
+		return fail_at(l, src, limits, false, NULL,
+			       "limits must be an object");
+	cJSON_ArrayForEach(item, limits) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strcmp(keys[i], item->string))
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			return fail_at(l, src, item, true,
+				       "limits keys: mem procs cpu fsize nofile timeout",
+				       "unknown key 'limits.%s'", item->string);
+		if (cJSON_IsNumber(item) && item->valuedouble >= 0)
+			snprintf(word, sizeof(word), "%.0f", item->valuedouble);
+		else if (cJSON_IsString(item))
+			snprintf(word, sizeof(word), "%s", item->valuestring);
+		else
+			return fail_at(l, src, item, false, NULL,
+				       "limits.%s must be a number or a string",
+				       item->string);
+		if (!strcmp(item->string, "timeout")) {
+			free(acc->timeout);
+			acc->timeout = strdup(word);
+			if (!acc->timeout)
+				return corral_fail(l->err, -ENOMEM, NULL,
+						   "out of memory");
+			continue;
+		}
+		if (add_limit(acc, item->string, word))
+			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int load_enum(struct loader *l, const struct source *src,
+		     const cJSON *node, const char *const *values, int n,
+		     int *out)
+{
+	int i;
+
+	for (i = 0; cJSON_IsString(node) && i < n; i++)
+		if (!strcmp(node->valuestring, values[i])) {
+			*out = i;
+			return 0;
+		}
+	return fail_at(l, src, node, false, NULL, "invalid %s", node->string);
+}
+
+static int load_scalar(struct loader *l, const struct source *src,
+		       const cJSON *item)
+{
+	static const char *const workdir[] = { "rw", "ro", "none" };
+	struct corral_profile_acc *acc = &l->plan->profile;
+
+	if (!strcmp(item->string, "workdir"))
+		return load_enum(l, src, item, workdir, 3, &acc->workdir);
+	if (!strcmp(item->string, "ptrace")) {
+		if (!cJSON_IsBool(item))
+			return fail_at(l, src, item, false, NULL,
+				       "ptrace must be true or false");
+		acc->ptrace = cJSON_IsTrue(item);
+		return 0;
+	}
+	if (!cJSON_IsString(item))
+		return fail_at(l, src, item, false, NULL,
+			       "description must be a string");
+	free(acc->description);
+	acc->description = strdup(item->valuestring);
+	return acc->description ? 0
+				: corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+}
+
+static int load_member(struct loader *l, const struct source *src,
+		       const cJSON *item)
+{
+	const char *key = item->string;
+
+	if (!strcmp(key, "extends"))
+		return 0; /* handled before the members */
+	if (!strcmp(key, "filesystem"))
+		return load_filesystem(l, src, item);
+	if (!strcmp(key, "network"))
+		return load_network(l, src, item);
+	if (!strcmp(key, "commands"))
+		return load_commands(l, src, item);
+	if (!strcmp(key, "env"))
+		return load_env(l, src, item);
+	if (!strcmp(key, "limits"))
+		return load_limits(l, src, item);
+	if (!strcmp(key, "workdir") || !strcmp(key, "ptrace") ||
+	    !strcmp(key, "description"))
+		return load_scalar(l, src, item);
+	return fail_at(l, src, item, true,
+		       "keys: extends description filesystem network commands env limits workdir ptrace",
+		       "unknown key '%s'", key);
+}
+
+static int load(struct loader *l, const char *name, bool builtin_only);
+
+/* A user profile that extends its own name means the built-in one. */
+static int extend(struct loader *l, const struct source *src,
+		  const cJSON *parent)
+{
+	bool builtin_only = !src->builtin && !strcmp(parent->valuestring,
+						     src->name);
+
+	if (load(l, parent->valuestring, builtin_only))
+		return refail_at(l, src, parent);
+	return 0;
+}
+
+static int load_extends(struct loader *l, const struct source *src,
+			const cJSON *root)
+{
+	const cJSON *ext = cJSON_GetObjectItemCaseSensitive(root, "extends");
+	const cJSON *item;
+	int ret = 0;
+
+	if (!ext)
+		return 0;
+	if (cJSON_IsString(ext))
+		return extend(l, src, ext);
+	ret = want_strings(l, src, ext, "extends");
+	cJSON_ArrayForEach(item, ext)
+		if (!ret)
+			ret = extend(l, src, item);
+	return ret;
+}
+
+static bool valid_name(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && !name[n] && name[0] != '.';
+}
+
+static const char *builtin_text(const char *name)
+{
+	size_t i;
+
+	for (i = 0; corral_builtin_profiles[i].name; i++)
+		if (!strcmp(corral_builtin_profiles[i].name, name))
+			return corral_builtin_profiles[i].text;
+	return NULL;
+}
+
+/* A profile file others can write could be made to grant anything. */
+static int read_profile_file(const char *path, char **text,
+			     struct corral_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return corral_fail(err, -errno, NULL, "cannot read profile '%s': %s",
+				   path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > MAX_PROFILE_BYTES) {
+		close(fd);
 		return corral_fail(err, -EINVAL, NULL,
-				   "%s: invalid JSON near '%.20s'", origin,
-				   cJSON_GetErrorPtr());
-	ret = load_profile(plan, root, origin, err);
+				   "profile '%s' is not a regular file of at most 1 MiB",
+				   path);
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (st.st_uid != geteuid() && st.st_uid != 0)) {
+		close(fd);
+		return corral_fail(err, -EPERM, "chmod go-w the file, and own it",
+				   "refusing profile '%s': writable by other users",
+				   path);
+	}
+	*text = calloc(1, (size_t)st.st_size + 1);
+	n = *text ? read(fd, *text, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n != st.st_size) {
+		free(*text);
+		return corral_fail(err, -EIO, NULL, "cannot read profile '%s'",
+				   path);
+	}
+	return 0;
+}
+
+/* The user profiles directory: $XDG_CONFIG_HOME/corral/profiles. */
+int corral_user_profile_dir(const char *home, char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	if (xdg && xdg[0] == '/')
+		return snprintf(buf, len, "%s/corral/profiles", xdg) >= (int)len
+			       ? -ENAMETOOLONG
+			       : 0;
+	return snprintf(buf, len, "%s/.config/corral/profiles", home) >=
+			       (int)len
+		       ? -ENAMETOOLONG
+		       : 0;
+}
+
+/* Find a profile by name or file: user profiles shadow built-ins. */
+static int find_source(struct loader *l, const char *name, bool builtin_only,
+		       struct source *src)
+{
+	char dir[PATH_MAX], *path = NULL;
+	const char *text;
+	int ret;
+
+	src->name = strdup(name);
+	if (!src->name)
+		return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	if (builtin_only) {
+		/* straight to the built-in */
+	} else if (strchr(name, '/') || strstr(name, ".json")) {
+		ret = corral_path_expand(name, l->plan->home, NULL, &path, l->err);
+		if (ret)
+			return ret;
+	} else if (!valid_name(name)) {
+		return corral_fail(l->err, -EINVAL, NULL,
+				   "invalid profile name '%s'", name);
+	} else if (!corral_user_profile_dir(l->plan->home, dir, sizeof(dir)) &&
+		   asprintf(&path, "%s/%s.json", dir, name) >= 0 &&
+		   access(path, F_OK)) {
+		free(path);
+		path = NULL;
+	}
+	if (path) {
+		src->label = path;
+		ret = read_profile_file(path, &src->text, l->err);
+		if (!ret && builtin_text(name))
+			corral_words_add(&l->plan->profile.replaced, name);
+		return ret;
+	}
+	text = builtin_text(name);
+	if (!text)
+		return corral_fail(l->err, -ENOENT,
+				   "'corral profile list' shows the profiles there are",
+				   "unknown profile '%s'", name);
+	src->builtin = true;
+	src->text = strdup(text);
+	return asprintf(&src->label, "profiles/%s.json (built-in)", name) < 0
+		       ? -ENOMEM
+		       : 0;
+}
+
+/* Profiles are told apart by their file, so "default" may be two. */
+static int check_cycle(struct loader *l, const char *name)
+{
+	char chain[1024] = "";
+	int i;
+
+	for (i = 0; i < l->depth; i++)
+		if (!strcmp(l->stack[i], name))
+			break;
+	if (i == l->depth && l->depth < MAX_DEPTH)
+		return 0;
+	for (i = 0; i < l->depth; i++)
+		snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain),
+			 "%s -> ", l->stack[i]);
+	return corral_fail(l->err, -ELOOP, NULL, "extends cycle: %s%s", chain,
+			   name);
+}
+
+static bool applied(const struct loader *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->applied.n; i++)
+		if (!strcmp(l->applied.v[i], name))
+			return true;
+	return false;
+}
+
+static int parse_source(struct loader *l, struct source *src, cJSON **root)
+{
+	const char *end = NULL;
+	int line, column;
+
+	*root = cJSON_ParseWithOpts(src->text, &end, 1);
+	if (!*root) {
+		corral_json_line_column(src->text,
+					end ? (size_t)(end - src->text) : 0,
+					&line, &column);
+		return corral_fail(l->err, -EINVAL, NULL,
+				   "%s:%d:%d: invalid JSON", src->label, line,
+				   column);
+	}
+	if (!cJSON_IsObject(*root))
+		return corral_fail(l->err, -EINVAL, NULL,
+				   "%s:1:1: a profile must be a JSON object",
+				   src->label);
+	if (corral_json_map_build(&src->map, src->text, *root))
+		return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+static int origin_of(struct loader *l, struct source *src, const char *name)
+{
+	char *origin;
+	int ret;
+
+	if (!strcmp(name, "default") && src->builtin) {
+		src->origin = CORRAL_ORIGIN_DEFAULT;
+		return 0;
+	}
+	if (asprintf(&origin, "profile %s", name) < 0)
+		return -ENOMEM;
+	ret = corral_words_add(&l->plan->profile.origins, origin);
+	free(origin);
+	if (!ret)
+		src->origin = l->plan->profile.origins.v[l->plan->profile.origins.n - 1];
+	return ret;
+}
+
+static int apply(struct loader *l, struct source *src, const char *name)
+{
+	const cJSON *item;
+	cJSON *root = NULL;
+	int ret;
+
+	ret = parse_source(l, src, &root);
+	if (!ret && origin_of(l, src, name))
+		ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	if (!ret) {
+		l->stack[l->depth++] = src->label;
+		ret = load_extends(l, src, root);
+		l->depth--;
+	}
+	if (!ret)
+		cJSON_ArrayForEach(item, root)
+			if (!ret)
+				ret = load_member(l, src, item);
 	cJSON_Delete(root);
+	return ret;
+}
+
+static int load(struct loader *l, const char *name, bool builtin_only)
+{
+	struct source src = { 0 };
+	int ret;
+
+	ret = find_source(l, name, builtin_only, &src);
+	if (!ret && applied(l, src.label))
+		goto free_source;
+	if (!ret)
+		ret = check_cycle(l, src.label);
+	if (!ret)
+		ret = apply(l, &src, name);
+	if (!ret && (corral_words_add(&l->applied, src.label) ||
+		     corral_words_add(&l->plan->profile.names, src.label)))
+		ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+free_source:
+	corral_json_map_free(&src.map);
+	free(src.name);
+	free(src.label);
+	free(src.text);
+	return ret;
+}
+
+/*
+ * Load the default profile, then each named one (with what it extends),
+ * into the plan: filesystem rules straight in, the rest into plan->profile.
+ */
+int corral_profiles_load(struct corral_plan *plan,
+			 const struct corral_words *names,
+			 struct corral_error *err)
+{
+	struct loader l = { .plan = plan, .err = err };
+	size_t i;
+	int ret;
+
+	/* The built-in default first, then a user's default.json if any. */
+	ret = load(&l, "default", true);
+	if (!ret)
+		ret = load(&l, "default", false);
+	for (i = 0; i < names->n && !ret; i++)
+		ret = load(&l, names->v[i], false);
+	corral_words_free(&l.applied);
 	return ret;
 }

@@ -243,9 +243,23 @@ static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 			plan->abi);
 	fprintf(f, "no_new_privs: set\n");
 	describe_guarantees(plan, f);
+	corral_blocklist_describe(plan, f);
 	corral_limits_describe(plan, f);
 	for (i = 0; i < plan->keep_env.n; i++)
 		fprintf(f, "environment: %s kept\n", plan->keep_env.v[i]);
+}
+
+static void describe_profiles(const struct corral_plan *plan, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "profiles:");
+	for (i = 0; i < plan->profile.names.n; i++)
+		fprintf(f, " %s", plan->profile.names.v[i]);
+	fprintf(f, "\n");
+	for (i = 0; i < plan->profile.replaced.n; i++)
+		fprintf(f, "note: a user profile replaces the built-in '%s'\n",
+			plan->profile.replaced.v[i]);
 }
 
 int corral_plan_describe(const struct corral_plan *plan, char **out)
@@ -257,6 +271,7 @@ int corral_plan_describe(const struct corral_plan *plan, char **out)
 		return -ENOMEM;
 	fprintf(t.f, "working directory: %s\n",
 		plan->workdir ? plan->workdir : "not granted (--no-cwd)");
+	describe_profiles(plan, t.f);
 	describe_mechanisms(plan, t.f);
 	describe_rules(plan, t.f, CORRAL_RULE_GRANT, "grants");
 	describe_rules(plan, t.f, CORRAL_RULE_DENY, "denied");

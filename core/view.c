@@ -343,6 +343,23 @@ int corral_daemon_paths(struct corral_plan *plan)
 	return ret;
 }
 
+/*
+ * In a view, a blocked binary is masked like a denied file: /dev/null on a
+ * nodev, noexec mount, so executing it by any path fails, and so does
+ * copying it.  Far cheaper than a Landlock layer that must grant every
+ * other file of /usr/bin one by one.
+ */
+static int mask_blocked(const struct corral_plan *plan,
+			struct corral_error *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < plan->n_blocked && !ret; i++)
+		ret = mask_file(plan->blocked[i].path, err);
+	return ret;
+}
+
 /* Mask every daemon path that this view still shows. */
 static int hide_daemons(const struct corral_plan *plan,
 			struct corral_error *err)
@@ -437,6 +454,8 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 	ret = carve(plan, err);
 	if (!ret)
 		ret = hide_daemons(plan, err);
+	if (!ret)
+		ret = mask_blocked(plan, err);
 	if (!ret)
 		ret = reenter_cwd(err);
 	if (!ret && !plan->root)
