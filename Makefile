@@ -18,6 +18,7 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
 	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c core/blocklist.c core/json.c \
+	core/profile_report.c \
 	core/snapshot.c
 CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
 PROFILES := $(sort $(wildcard profiles/*.json))

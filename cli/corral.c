@@ -148,13 +148,84 @@ static int describe(struct corral_plan *plan)
 	return print_text(ret, text);
 }
 
+/* The file execvp would run for name, or NULL. */
+static char *find_command(const char *name)
+{
+	char *path, *dir, *save, *file = NULL;
+
+	if (strchr(name, '/'))
+		return strdup(name);
+	path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	for (dir = path ? strtok_r(path, ":", &save) : NULL; dir && !file;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&file, "%s/%s", dir, name) < 0)
+			file = NULL;
+		else if (access(file, X_OK)) {
+			free(file);
+			file = NULL;
+		}
+	}
+	free(path);
+	return file;
+}
+
+/* The kernel refuses a blocked command anyway; say why, up front. */
+static bool refuse_blocked(const struct corral_plan *plan, const char *name)
+{
+	char *file = find_command(name);
+	bool blocked = file && corral_plan_blocks(plan, file);
+
+	if (blocked) {
+		fprintf(stderr, "corral: '%s' is blocked by the policy (%s)\n",
+			name, file);
+		fprintf(stderr, "hint: lift it with --allow-command %s\n", name);
+	}
+	free(file);
+	return blocked;
+}
+
 static int do_run(struct corral_plan *plan, struct corral_options *opts)
 {
 	if (opts->dry_run)
 		return describe(plan);
 	if (opts->argc == 0)
 		return usage_error("a command is needed after", "run");
+	if (refuse_blocked(plan, opts->argv[0]))
+		return CORRAL_EXIT_CANNOT_EXEC;
 	return confine_and_exec(plan, opts->argv);
+}
+
+static int do_profile(int argc, char **argv)
+{
+	struct corral_error err = { 0 };
+	const char *verb = argc > 1 ? argv[1] : "";
+	char *text = NULL;
+	int i, failed = 0;
+
+	if (!strcmp(verb, "list") && argc == 2) {
+		if (corral_profile_list(&text, &err))
+			return fail(&err);
+		return print_text(0, text);
+	}
+	if (!strcmp(verb, "show") && argc == 3) {
+		if (corral_profile_show(argv[2], &text, &err))
+			return fail(&err);
+		printf("%s\n", text);
+		free(text);
+		return 0;
+	}
+	if (strcmp(verb, "validate") || argc < 3)
+		return usage_error("usage: corral profile list | show NAME | validate FILE...; got",
+				   verb);
+	for (i = 2; i < argc; i++) {
+		if (corral_profile_validate(argv[i], &err)) {
+			fail(&err);
+			failed = 1;
+		} else {
+			printf("%s: valid\n", argv[i]);
+		}
+	}
+	return failed ? CORRAL_EXIT_FAILURE : 0;
 }
 
 static int do_shell(struct corral_plan *plan, struct corral_options *opts)
@@ -217,6 +288,8 @@ int main(int argc, char **argv)
 		return with_plan(argc - 1, argv + 1, do_shell);
 	if (!strcmp(cmd, "why"))
 		return with_plan(argc - 1, argv + 1, do_why);
+	if (!strcmp(cmd, "profile"))
+		return do_profile(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status"))
 		return report(argc - 1, argv + 1, corral_status);
 	if (!strcmp(cmd, "check"))

@@ -150,6 +150,12 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
 	int exec_layer = -1, ret;
 
+	if (plan->abi <= 0)
+		return corral_fail(err, -EOPNOTSUPP,
+				   "Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot option (see /sys/kernel/security/lsm)",
+				   "Landlock is not available on this kernel: %s",
+				   strerror(plan->abi < 0 ? -plan->abi : EOPNOTSUPP));
+
 	ret = prepare(plan, err);
 	if (ret)
 		return ret;

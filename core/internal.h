@@ -153,6 +153,8 @@ int corral_profiles_load(struct corral_plan *plan,
 			 const struct corral_words *names,
 			 struct corral_error *err);
 int corral_user_profile_dir(const char *home, char *buf, size_t len);
+int corral_profile_read(const char *path, char **text,
+			struct corral_error *err);
 int corral_plan_add(struct corral_plan *plan, enum corral_rule_kind kind,
 		    unsigned access, const char *written, const char *origin,
 		    struct corral_error *err);

@@ -454,19 +454,13 @@ static void note_missing(struct corral_plan *plan)
 	}
 }
 
-static int choose_mechanisms(struct corral_plan *plan,
-			     struct corral_error *err)
+/* No Landlock at all is an error, but at confinement: reports still work. */
+static void choose_mechanisms(struct corral_plan *plan)
 {
 	plan->abi = corral_landlock_abi();
-	if (plan->abi <= 0)
-		return corral_fail(err, -EOPNOTSUPP,
-				   "Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot option (see /sys/kernel/security/lsm)",
-				   "Landlock is not available on this kernel: %s",
-				   strerror(-plan->abi == 0 ? EOPNOTSUPP : -plan->abi));
 	plan->root = geteuid() == 0;
 	plan->namespaces = !corral_namespaces_disabled() &&
 			   (plan->root || userns_allowed());
-	return 0;
 }
 
 /* /tmp is private in the namespace, unless a grant asks for the real one. */
@@ -497,9 +491,8 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 	int ret;
 
 	plan->verbosity = opts->verbosity;
-	ret = choose_mechanisms(plan, err);
-	if (!ret)
-		ret = find_home(plan, err);
+	choose_mechanisms(plan);
+	ret = find_home(plan, err);
 	if (!ret && !opts->no_cwd)
 		ret = find_workdir(plan, err);
 	if (!ret)

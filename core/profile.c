@@ -566,8 +566,8 @@ static const char *builtin_text(const char *name)
 }
 
 /* A profile file others can write could be made to grant anything. */
-static int read_profile_file(const char *path, char **text,
-			     struct corral_error *err)
+int corral_profile_read(const char *path, char **text,
+			struct corral_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -633,6 +633,12 @@ static int find_source(struct loader *l, const char *name, bool builtin_only,
 		ret = corral_path_expand(name, l->plan->home, NULL, &path, l->err);
 		if (ret)
 			return ret;
+		src->label = corral_path_normalize(path);
+		free(path);
+		path = src->label;
+		src->label = NULL;
+		if (!path)
+			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
 	} else if (!valid_name(name)) {
 		return corral_fail(l->err, -EINVAL, NULL,
 				   "invalid profile name '%s'", name);
@@ -644,7 +650,7 @@ static int find_source(struct loader *l, const char *name, bool builtin_only,
 	}
 	if (path) {
 		src->label = path;
-		ret = read_profile_file(path, &src->text, l->err);
+		ret = corral_profile_read(path, &src->text, l->err);
 		if (!ret && builtin_text(name))
 			corral_words_add(&l->plan->profile.replaced, name);
 		return ret;

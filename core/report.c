@@ -225,6 +225,10 @@ static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 {
 	size_t i;
 
+	if (plan->abi <= 0) {
+		fprintf(f, "filesystem: NO LANDLOCK on this kernel: corral refuses to run anything\n");
+		return;
+	}
 	fprintf(f, "filesystem: Landlock ABI %d", plan->abi);
 	if (plan->abi < corral_landlock_kernel_abi())
 		fprintf(f, " (capped from %d by %s)",
