@@ -10,15 +10,15 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Werror
 CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Icore
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp 2>/dev/null || echo -lcjson -lseccomp)
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp libcrypto 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp libcrypto 2>/dev/null || echo -lcjson -lseccomp -lcrypto)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 	$(DEP_CFLAGS)
 
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
 	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c core/blocklist.c core/json.c \
-	core/profile_report.c \
+	core/profile_report.c core/trust.c \
 	core/snapshot.c
 CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
 PROFILES := $(sort $(wildcard profiles/*.json))
@@ -41,7 +41,7 @@ $(BUILD)/libcorral.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/corral: cli/corral.c $(BUILD)/libcorral.a
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS) -lreadline
 
 $(BUILD)/unit-tests: tests/unit/unit.c $(BUILD)/libcorral.a
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS)

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <readline/readline.h>
 
 #include "corral.h"
 
@@ -270,6 +273,115 @@ static int report(int argc, char **argv, int (*build)(char **))
 	return print_text(ret, text);
 }
 
+/* The policy file PATH names: a file, a directory's, or the nearest. */
+static char *policy_path(const char *arg)
+{
+	char *cwd, *found = NULL;
+	struct stat st;
+
+	if (arg && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (asprintf(&found, "%s/.corral.json", arg) < 0)
+			return NULL;
+		return found;
+	}
+	if (arg)
+		return strdup(arg);
+	cwd = getcwd(NULL, 0);
+	if (cwd && corral_policy_find(cwd, &found))
+		found = NULL;
+	free(cwd);
+	return found;
+}
+
+static bool confirm(const char *question)
+{
+	char *answer;
+	bool yes;
+
+	answer = readline(question);
+	yes = answer && (!strcmp(answer, "y") || !strcmp(answer, "yes"));
+	free(answer);
+	return yes;
+}
+
+static int show_policy(const struct corral_policy *p)
+{
+	struct corral_error err = { 0 };
+	char *resolved = NULL;
+
+	printf("%s:\n%s%s", p->path, p->text,
+	       p->text[0] && p->text[strlen(p->text) - 1] == '\n' ? "" : "\n");
+	if (corral_profile_show(p->path, &resolved, &err))
+		return fail(&err);
+	printf("\nresolved, on top of the default policy:\n%s\n", resolved);
+	free(resolved);
+	return 0;
+}
+
+static int do_trust(int argc, char **argv)
+{
+	struct corral_error err = { 0 };
+	const char *home = getenv("HOME"), *arg = NULL;
+	struct corral_policy p;
+	bool yes = false;
+	char *path, *text = NULL;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
+			yes = true;
+		else if (!strcmp(argv[i], "--list") && argc == 2)
+			return corral_trust_list(home, &text, &err) ? fail(&err)
+								   : print_text(0, text);
+		else if (argv[i][0] == '-' || arg)
+			return usage_error("usage: corral trust [--yes] [PATH] | --list; got",
+					   argv[i]);
+		else
+			arg = argv[i];
+	}
+	path = policy_path(arg);
+	if (!path)
+		return usage_error("no .corral.json here or above; name one, got",
+				   arg ? arg : ".");
+	ret = corral_policy_read(path, &p, &err);
+	free(path);
+	if (ret)
+		return fail(&err);
+	ret = show_policy(&p);
+	if (!ret && !yes && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "corral: not a terminal: nothing trusted\nhint: pass --yes to trust it without asking\n");
+		ret = CORRAL_EXIT_FAILURE;
+	} else if (!ret && !yes && !confirm("trust exactly this policy? [y/N] ")) {
+		fprintf(stderr, "corral: not trusted\n");
+		ret = 1;
+	} else if (!ret && corral_trust_record(home, &p, &err)) {
+		ret = fail(&err);
+	} else if (!ret) {
+		printf("trusted %s (sha256 %s)\n", p.path, p.hash);
+	}
+	corral_policy_free(&p);
+	return ret;
+}
+
+static int do_untrust(int argc, char **argv)
+{
+	struct corral_error err = { 0 };
+	char *path, *real;
+	int ret;
+
+	if (argc > 2)
+		return usage_error("usage: corral untrust [PATH]; got", argv[2]);
+	path = policy_path(argc == 2 ? argv[1] : NULL);
+	if (!path)
+		return usage_error("no .corral.json here or above; name one, got",
+				   argc == 2 ? argv[1] : ".");
+	real = realpath(path, NULL);
+	ret = corral_trust_forget(getenv("HOME"), real ? real : path, &err);
+	free(real);
+	free(path);
+	return ret ? fail(&err) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -288,6 +400,10 @@ int main(int argc, char **argv)
 		return with_plan(argc - 1, argv + 1, do_shell);
 	if (!strcmp(cmd, "why"))
 		return with_plan(argc - 1, argv + 1, do_why);
+	if (!strcmp(cmd, "trust"))
+		return do_trust(argc - 1, argv + 1);
+	if (!strcmp(cmd, "untrust"))
+		return do_untrust(argc - 1, argv + 1);
 	if (!strcmp(cmd, "profile"))
 		return do_profile(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status"))

@@ -104,16 +104,16 @@ CORRAL_API int corral_plan_build(struct corral_plan **plan,
 CORRAL_API void corral_plan_free(struct corral_plan *plan);
 
 /*
- * For fronts that keep a plan for later commands: stamp the directories
- * that hold its paths right after building it, and reuse the plan only
- * while the stamps are current (no entry made, removed or renamed in any
- * of them since).  -EAGAIN: one changed too recently to be vouched for;
- * use the plan this once and do not keep it.
+ * For fronts that keep a plan for later commands: stamp the plan's paths
+ * and the directories holding them right after building it, and reuse
+ * the plan only while the stamps are current (no path made, removed,
+ * replaced or led elsewhere by a symlink since).  -EAGAIN: the plan no
+ * longer matches the filesystem; use it this once and do not keep it.
  */
 struct corral_snapshot;
 CORRAL_API int corral_plan_snapshot(const struct corral_plan *plan,
 				    struct corral_snapshot **snap);
-CORRAL_API bool corral_snapshot_current(const struct corral_snapshot *snap);
+CORRAL_API bool corral_snapshot_current(struct corral_snapshot *snap);
 CORRAL_API void corral_snapshot_free(struct corral_snapshot *snap);
 
 /* The wall-clock limit of --timeout in milliseconds, or 0 for none. */
@@ -171,6 +171,36 @@ CORRAL_API int corral_profile_show(const char *name, char **text,
 				   struct corral_error *err);
 CORRAL_API int corral_profile_validate(const char *file,
 				       struct corral_error *err);
+
+/*
+ * Per-directory policy: the nearest .corral.json applies once its exact
+ * bytes are trusted.  HOME locates the trust store.
+ */
+enum corral_policy_state {
+	CORRAL_POLICY_UNTRUSTED,
+	CORRAL_POLICY_CHANGED, /* trusted once, different bytes now */
+	CORRAL_POLICY_TRUSTED,
+};
+
+struct corral_policy {
+	char *path;    /* canonical */
+	char *text;    /* the exact bytes read, hashed and parsed */
+	char hash[65]; /* SHA-256, hex */
+};
+
+CORRAL_API int corral_policy_find(const char *dir, char **path);
+CORRAL_API int corral_policy_read(const char *path, struct corral_policy *p,
+				  struct corral_error *err);
+CORRAL_API void corral_policy_free(struct corral_policy *p);
+CORRAL_API int corral_policy_state(const char *home,
+				   const struct corral_policy *p);
+CORRAL_API int corral_trust_record(const char *home,
+				   const struct corral_policy *p,
+				   struct corral_error *err);
+CORRAL_API int corral_trust_forget(const char *home, const char *path,
+				   struct corral_error *err);
+CORRAL_API int corral_trust_list(const char *home, char **text,
+				 struct corral_error *err);
 
 /* Reports, as newly allocated text for the front to print and free. */
 CORRAL_API int corral_plan_describe(const struct corral_plan *plan,

@@ -152,6 +152,9 @@ void corral_words_free(struct corral_words *w);
 int corral_profiles_load(struct corral_plan *plan,
 			 const struct corral_words *names,
 			 struct corral_error *err);
+int corral_profiles_load_project(struct corral_plan *plan,
+				 const struct corral_policy *policy,
+				 struct corral_error *err);
 int corral_user_profile_dir(const char *home, char *buf, size_t len);
 int corral_profile_read(const char *path, char **text,
 			struct corral_error *err);

@@ -250,6 +250,42 @@ static int find_workdir(struct corral_plan *plan, struct corral_error *err)
 	return 0;
 }
 
+/*
+ * The nearest .corral.json applies once trusted; otherwise it is only
+ * mentioned, with the command that trusts it.
+ */
+static int add_project_policy(struct corral_plan *plan,
+			      struct corral_error *err)
+{
+	struct corral_error why = { 0 };
+	struct corral_policy policy;
+	char *path = NULL;
+	int ret = 0;
+
+	if (!plan->workdir || corral_policy_find(plan->workdir, &path))
+		return 0;
+	if (corral_policy_read(path, &policy, &why)) {
+		corral_note(plan, "%s", why.message);
+		free(path);
+		return 0;
+	}
+	switch (corral_policy_state(plan->home, &policy)) {
+	case CORRAL_POLICY_TRUSTED:
+		ret = corral_profiles_load_project(plan, &policy, err);
+		break;
+	case CORRAL_POLICY_CHANGED:
+		corral_note(plan, "%s changed since it was trusted: ignored; review it with 'corral trust %s'",
+			    policy.path, policy.path);
+		break;
+	default:
+		corral_note(plan, "%s is not trusted: ignored; review it with 'corral trust %s'",
+			    policy.path, policy.path);
+	}
+	corral_policy_free(&policy);
+	free(path);
+	return ret;
+}
+
 /* The working directory, as the profiles' "workdir" says (rw by default). */
 static int add_workdir(struct corral_plan *plan, struct corral_error *err)
 {
@@ -497,6 +533,8 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 		ret = find_workdir(plan, err);
 	if (!ret)
 		ret = corral_profiles_load(plan, &opts->profiles, err);
+	if (!ret)
+		ret = add_project_policy(plan, err);
 	if (!ret)
 		ret = add_terminal(plan, err);
 	if (!ret)

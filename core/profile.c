@@ -45,6 +45,7 @@ struct source {
 	char *label; /* file name for messages */
 	char *text;
 	bool builtin;
+	bool project;       /* a trusted .corral.json: adds, never lifts */
 	const char *origin; /* "profile NAME", owned by the plan */
 	struct corral_json_map map;
 };
@@ -727,7 +728,8 @@ static int origin_of(struct loader *l, struct source *src, const char *name)
 		src->origin = CORRAL_ORIGIN_DEFAULT;
 		return 0;
 	}
-	if (asprintf(&origin, "profile %s", name) < 0)
+	if (asprintf(&origin, src->project ? "project policy %s" : "profile %s",
+		     name) < 0)
 		return -ENOMEM;
 	ret = corral_words_add(&l->plan->profile.origins, origin);
 	free(origin);
@@ -774,6 +776,35 @@ static int load(struct loader *l, const char *name, bool builtin_only)
 		     corral_words_add(&l->plan->profile.names, src.label)))
 		ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
 free_source:
+	corral_json_map_free(&src.map);
+	free(src.name);
+	free(src.label);
+	free(src.text);
+	return ret;
+}
+
+/*
+ * Apply a trusted project policy from the very bytes that were hashed.
+ * Its rules cannot lift the built-in denies: only the user's own flags
+ * and profiles can.
+ */
+int corral_profiles_load_project(struct corral_plan *plan,
+				 const struct corral_policy *policy,
+				 struct corral_error *err)
+{
+	struct loader l = { .plan = plan, .err = err };
+	struct source src = { .project = true };
+	int ret = -ENOMEM;
+
+	src.name = strdup(policy->path);
+	src.label = strdup(policy->path);
+	src.text = strdup(policy->text);
+	if (src.name && src.label && src.text)
+		ret = apply(&l, &src, policy->path);
+	else
+		corral_fail(err, ret, NULL, "out of memory");
+	if (!ret && corral_words_add(&plan->profile.names, src.label))
+		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
 	corral_json_map_free(&src.map);
 	free(src.name);
 	free(src.label);

@@ -2,11 +2,14 @@
 /*
  * Snapshots, for fronts that keep a plan for later commands (a shell
  * builds it once and runs many commands with it).  A plan was resolved
- * against the filesystem as it was: a credential directory made since, or
- * a symlink pointed elsewhere, would not be masked by it.  Every such
- * change makes, removes or renames an entry in a directory that holds one
- * of the plan's paths, and so changes that directory's modification time;
- * stamping those directories is enough to tell a plan is still current.
+ * against the filesystem as it was: a credential directory made since,
+ * or a symlink pointed elsewhere, would not be masked by it.
+ *
+ * Every path of the plan is stamped (what stat says it is), and so is
+ * each directory holding one.  Making, removing or renaming an entry
+ * changes the directory's modification time, so while no holder changed
+ * there is nothing to look at; when one did, its paths are stat'ed again
+ * and the plan stays current if none of them changed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,145 +20,168 @@
 #include "internal.h"
 
 /*
- * Timestamps are coarse (a clock tick), and a change made while the plan
- * was being built may carry the same time as one made before it.  As git
- * does with its index, a directory changed this recently cannot be
- * vouched for: such a plan is used once and not kept.
+ * Timestamps are coarse (a clock tick): a directory changed this
+ * recently may change again without its time moving.  As git does with
+ * its index, such a holder is not trusted, and its paths are checked one
+ * by one until it has been quiet for long enough.
  */
 #define RACY_NS 2000000000LL
 
 struct stamp {
-	char *dir;
+	char *path;
 	bool exists;
 	dev_t dev;
 	ino_t ino;
-	struct timespec mtime;
+	mode_t type;
+	struct timespec mtime; /* holders only */
+	bool trusted;          /* holders only: mtime not racy */
+	bool pattern;          /* holders only: holds a glob's matches */
+	size_t holder;         /* paths only */
 };
 
 struct corral_snapshot {
-	struct stamp *stamps;
-	size_t n;
+	struct stamp *holders;
+	size_t n_holders;
+	struct stamp *paths;
+	size_t n_paths;
 };
 
-static void take_stamp(struct stamp *s)
+static long long now_ns(void)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_REALTIME, &now))
+		return 0;
+	return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+static void take(struct stamp *s, long long now)
 {
 	struct stat st;
 
-	s->exists = stat(s->dir, &st) == 0;
+	s->exists = stat(s->path, &st) == 0;
 	if (!s->exists)
 		return;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
+	s->type = st.st_mode & S_IFMT;
 	s->mtime = st.st_mtim;
+	s->trusted = (long long)st.st_mtim.tv_sec * 1000000000LL +
+			     st.st_mtim.tv_nsec <
+		     now - RACY_NS;
 }
 
-static bool same_stamp(const struct stamp *a, const struct stamp *b)
+static bool same(const struct stamp *a, const struct stamp *b, bool mtime)
 {
 	if (a->exists != b->exists)
 		return false;
-	return !a->exists ||
-	       (a->dev == b->dev && a->ino == b->ino &&
-		a->mtime.tv_sec == b->mtime.tv_sec &&
-		a->mtime.tv_nsec == b->mtime.tv_nsec);
+	if (!a->exists)
+		return true;
+	if (a->dev != b->dev || a->ino != b->ino || a->type != b->type)
+		return false;
+	return !mtime || (a->mtime.tv_sec == b->mtime.tv_sec &&
+			  a->mtime.tv_nsec == b->mtime.tv_nsec);
 }
 
-static long long ns_of(const struct timespec *t)
+static bool is_pattern(const char *path)
 {
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+	return strpbrk(path, "*?[") != NULL;
 }
 
 /* The directory holding path; for a pattern, the last one before it. */
-static char *holder(const char *path)
+static char *holder_of(const char *path)
 {
 	size_t len = strcspn(path, "*?[");
-	char *dir;
 
 	while (len > 0 && path[len - 1] != '/')
 		len--;
 	while (len > 1 && path[len - 1] == '/')
 		len--;
-	if (len == 0)
-		return strdup(".");
-	dir = strndup(path, len);
-	return dir;
+	return len ? strndup(path, len) : strdup(".");
 }
 
-/* Stamp the directory holding path, once; takes path. */
-static int add_dir(struct corral_snapshot *snap, char *path)
+/* Find or add a stamp for path (taken over); its index, or -ENOMEM. */
+static long add(struct stamp **list, size_t *n, char *path, long long now)
 {
-	struct stamp *stamps;
-	char *dir = path ? holder(path) : NULL;
+	struct stamp *grown;
 	size_t i;
 
-	free(path);
-	if (!dir)
+	if (!path)
 		return -ENOMEM;
-	for (i = 0; i < snap->n; i++) {
-		if (!strcmp(snap->stamps[i].dir, dir)) {
-			free(dir);
-			return 0;
+	for (i = 0; i < *n; i++) {
+		if (!strcmp((*list)[i].path, path)) {
+			free(path);
+			return (long)i;
 		}
 	}
-	stamps = realloc(snap->stamps, (snap->n + 1) * sizeof(*stamps));
-	if (!stamps) {
-		free(dir);
+	grown = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!grown) {
+		free(path);
 		return -ENOMEM;
 	}
-	snap->stamps = stamps;
-	stamps[snap->n].dir = dir;
-	take_stamp(&stamps[snap->n]);
-	snap->n++;
-	return 0;
+	*list = grown;
+	memset(&grown[*n], 0, sizeof(grown[*n]));
+	grown[*n].path = path;
+	take(&grown[*n], now);
+	return (long)(*n)++;
 }
 
 /*
- * Both the path as written (expanded) and its canonical form: a symlink
- * on the way to the first is followed by stat, so pointing it elsewhere
- * changes the stamp of the directory behind it.
+ * The plan says what it found at r->path; the path as written is what
+ * will be looked up from now on.  Both must still agree with the plan,
+ * or it was stale before it could be stamped.
  */
-static int add_rule(struct corral_snapshot *snap,
-		    const struct corral_plan *plan, const struct corral_rule *r)
+static bool agrees(const struct corral_rule *r, const struct stamp *s)
 {
-	struct corral_error err;
-	char *expanded;
-	int ret;
+	struct stamp canonical = { .path = r->path };
 
-	ret = add_dir(snap, strdup(r->path));
-	if (ret)
-		return ret;
-	if (corral_path_expand(r->written, plan->home, plan->workdir,
-			       &expanded, &err))
-		return err.code == -ENOMEM ? -ENOMEM : 0;
-	return add_dir(snap, expanded);
+	take(&canonical, 0);
+	if (canonical.exists != r->exists ||
+	    (r->exists && (canonical.type == S_IFDIR) != r->is_dir))
+		return false;
+	return same(&canonical, s, false);
 }
 
-static bool racy(const struct corral_snapshot *snap)
+static int add_rule(struct corral_snapshot *snap,
+		    const struct corral_plan *plan, const struct corral_rule *r,
+		    long long now)
 {
-	struct timespec now;
-	size_t i;
+	struct corral_error err;
+	bool pattern = is_pattern(r->written);
+	char *path = NULL;
+	long holder, i;
 
-	if (clock_gettime(CLOCK_REALTIME, &now))
-		return true;
-	for (i = 0; i < snap->n; i++)
-		if (snap->stamps[i].exists &&
-		    ns_of(&snap->stamps[i].mtime) > ns_of(&now) - RACY_NS)
-			return true;
-	return false;
+	if (pattern)
+		path = strdup(r->path);
+	else if (corral_path_expand(r->written, plan->home, plan->workdir,
+				    &path, &err))
+		return err.code == -ENOMEM ? -ENOMEM : -EAGAIN;
+	holder = add(&snap->holders, &snap->n_holders,
+		     holder_of(pattern ? r->written : path), now);
+	if (holder < 0) {
+		free(path);
+		return (int)holder;
+	}
+	snap->holders[holder].pattern |= pattern;
+	i = add(&snap->paths, &snap->n_paths, path, now);
+	if (i < 0)
+		return (int)i;
+	snap->paths[i].holder = (size_t)holder;
+	return agrees(r, &snap->paths[i]) ? 0 : -EAGAIN;
 }
 
 int corral_plan_snapshot(const struct corral_plan *plan,
 			 struct corral_snapshot **out)
 {
 	struct corral_snapshot *snap = calloc(1, sizeof(*snap));
+	long long now = now_ns();
 	size_t i;
 	int ret = 0;
 
 	if (!snap)
 		return -ENOMEM;
 	for (i = 0; i < plan->n_rules && !ret; i++)
-		ret = add_rule(snap, plan, &plan->rules[i]);
-	if (!ret && racy(snap))
-		ret = -EAGAIN;
+		ret = add_rule(snap, plan, &plan->rules[i], now);
 	if (ret) {
 		corral_snapshot_free(snap);
 		return ret;
@@ -164,16 +190,42 @@ int corral_plan_snapshot(const struct corral_plan *plan,
 	return 0;
 }
 
-bool corral_snapshot_current(const struct corral_snapshot *snap)
+/* Stat again every path a changed holder holds. */
+static bool paths_unchanged(const struct corral_snapshot *snap, size_t h)
 {
 	struct stamp now;
 	size_t i;
 
-	for (i = 0; i < snap->n; i++) {
-		now.dir = snap->stamps[i].dir;
-		take_stamp(&now);
-		if (!same_stamp(&now, &snap->stamps[i]))
+	for (i = 0; i < snap->n_paths; i++) {
+		if (snap->paths[i].holder != h)
+			continue;
+		now.path = snap->paths[i].path;
+		take(&now, 0);
+		if (!same(&now, &snap->paths[i], false))
 			return false;
+	}
+	return true;
+}
+
+bool corral_snapshot_current(struct corral_snapshot *snap)
+{
+	long long stamp_time = now_ns();
+	struct stamp now;
+	size_t h;
+
+	for (h = 0; h < snap->n_holders; h++) {
+		struct stamp *old = &snap->holders[h];
+
+		now = *old;
+		take(&now, stamp_time);
+		if (old->trusted && same(&now, old, true))
+			continue;
+		/* A new match of a pattern shows only in its holder. */
+		if (old->pattern)
+			return false;
+		if (!paths_unchanged(snap, h))
+			return false;
+		*old = now;
 	}
 	return true;
 }
@@ -184,8 +236,11 @@ void corral_snapshot_free(struct corral_snapshot *snap)
 
 	if (!snap)
 		return;
-	for (i = 0; i < snap->n; i++)
-		free(snap->stamps[i].dir);
-	free(snap->stamps);
+	for (i = 0; i < snap->n_holders; i++)
+		free(snap->holders[i].path);
+	for (i = 0; i < snap->n_paths; i++)
+		free(snap->paths[i].path);
+	free(snap->holders);
+	free(snap->paths);
 	free(snap);
 }
