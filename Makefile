@@ -1,6 +1,8 @@
 # corral: a plain GNU Makefile.  Knobs are ?= so a packager can set them.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+BASH_LOADABLES_DIR ?= $(shell pkg-config --variable=loadablesdir bash 2>/dev/null || echo /usr/lib/bash)
+ZSH_MODULE_DIR ?= $(PREFIX)/lib/corral/zsh
 DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -18,10 +20,12 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
 	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c core/blocklist.c core/json.c \
-	core/profile_report.c core/trust.c \
+	core/profile_report.c core/trust.c core/hook.c \
 	core/snapshot.c
-CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o
+CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o \
+	$(BUILD)/core/hooks.o
 PROFILES := $(sort $(wildcard profiles/*.json))
+HOOKS := shellhooks/corral.bash shellhooks/corral.zsh
 
 .PHONY: all deps run test unit install uninstall clean check-format
 all: $(BUILD)/corral
@@ -32,10 +36,20 @@ $(BUILD)/core/%.o: core/%.c core/corral.h core/internal.h core/landlock_compat.h
 
 $(BUILD)/core/profiles.c: $(PROFILES) tools/embed.sh
 	@mkdir -p $(@D)
-	sh tools/embed.sh $(PROFILES) > $@
+	sh tools/embed.sh corral_builtin_profiles $(PROFILES) > $@
 
-$(BUILD)/core/profiles.o: $(BUILD)/core/profiles.c
+$(BUILD)/core/hooks.c: $(HOOKS) tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh corral_shell_hooks $(HOOKS) > $@
+
+$(BUILD)/core/%.o: $(BUILD)/core/%.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Where the hooks look for the builtins once installed.
+$(BUILD)/core/hook.o: CPPFLAGS += \
+	-DCORRAL_BASH_BUILTIN='"$(BASH_LOADABLES_DIR)/sandbox"' \
+	-DCORRAL_ZSH_MODULE_DIR='"$(ZSH_MODULE_DIR)"'
+$(BUILD)/core/hook.o: Makefile
 
 $(BUILD)/libcorral.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^

@@ -318,6 +318,39 @@ static int show_policy(const struct corral_policy *p)
 	return 0;
 }
 
+/*
+ * For the cd hooks: the trusted policy's path on stdout, or one line on
+ * stderr when the nearest one is untrusted, changed or refused.
+ */
+static int trust_check(void)
+{
+	struct corral_error err = { 0 };
+	struct corral_policy p;
+	char *cwd = getcwd(NULL, 0), *path = NULL;
+	int state;
+
+	if (!cwd || corral_policy_find(cwd, &path)) {
+		free(cwd);
+		return 0;
+	}
+	free(cwd);
+	if (corral_policy_read(path, &p, &err)) {
+		fprintf(stderr, "corral: %s\n", err.message);
+		free(path);
+		return 0;
+	}
+	state = corral_policy_state(getenv("HOME"), &p);
+	if (state == CORRAL_POLICY_TRUSTED)
+		printf("%s\n", p.path);
+	else
+		fprintf(stderr, "corral: %s is %s: not applied; review it with 'corral trust %s'\n",
+			p.path, state == CORRAL_POLICY_CHANGED ? "changed since trusted" : "not trusted",
+			p.path);
+	corral_policy_free(&p);
+	free(path);
+	return 0;
+}
+
 static int do_trust(int argc, char **argv)
 {
 	struct corral_error err = { 0 };
@@ -330,6 +363,8 @@ static int do_trust(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
 			yes = true;
+		else if (!strcmp(argv[i], "--check") && argc == 2)
+			return trust_check();
 		else if (!strcmp(argv[i], "--list") && argc == 2)
 			return corral_trust_list(home, &text, &err) ? fail(&err)
 								   : print_text(0, text);
@@ -382,6 +417,22 @@ static int do_untrust(int argc, char **argv)
 	return ret ? fail(&err) : 0;
 }
 
+static int do_hook(int argc, char **argv)
+{
+	struct corral_error err = { 0 };
+	char *self = realpath("/proc/self/exe", NULL), *text = NULL;
+	int ret;
+
+	if (argc != 2) {
+		free(self);
+		return usage_error("usage: corral hook bash | corral hook zsh; got",
+				   argc > 2 ? argv[2] : "nothing");
+	}
+	ret = corral_hook_text(argv[1], self ? self : "corral", &text, &err);
+	free(self);
+	return ret ? fail(&err) : print_text(0, text);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -400,6 +451,8 @@ int main(int argc, char **argv)
 		return with_plan(argc - 1, argv + 1, do_shell);
 	if (!strcmp(cmd, "why"))
 		return with_plan(argc - 1, argv + 1, do_why);
+	if (!strcmp(cmd, "hook"))
+		return do_hook(argc - 1, argv + 1);
 	if (!strcmp(cmd, "trust"))
 		return do_trust(argc - 1, argv + 1);
 	if (!strcmp(cmd, "untrust"))

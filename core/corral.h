@@ -202,6 +202,13 @@ CORRAL_API int corral_trust_forget(const char *home, const char *path,
 CORRAL_API int corral_trust_list(const char *home, char **text,
 				 struct corral_error *err);
 
+/* Is this process inside a Landlock sandbox?  Probed, not taken on trust. */
+CORRAL_API bool corral_confined(void);
+
+/* The hook code for `eval "$(corral hook SHELL)"`; corral: this binary. */
+CORRAL_API int corral_hook_text(const char *shell, const char *corral,
+				char **text, struct corral_error *err);
+
 /* Reports, as newly allocated text for the front to print and free. */
 CORRAL_API int corral_plan_describe(const struct corral_plan *plan,
 				    char **text);

@@ -213,11 +213,12 @@ int corral_write_file(const char *path, const char *text);
 int corral_view_apply(struct corral_plan *plan, struct corral_error *err);
 
 /* embedded profiles (generated at build time from profiles/) */
-struct corral_builtin_profile {
+struct corral_embedded {
 	const char *name;
 	const char *text;
 };
-extern const struct corral_builtin_profile corral_builtin_profiles[];
+extern const struct corral_embedded corral_builtin_profiles[];
+extern const struct corral_embedded corral_shell_hooks[];
 
 /* json.c: positions of JSON values, for FILE:LINE:COLUMN messages */
 struct cJSON;

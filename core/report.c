@@ -398,7 +398,7 @@ static void status_field(FILE *out, const char *name)
  * corral never grants "/" itself, so a refused open of it betrays a
  * Landlock domain, whoever made it.
  */
-static bool root_is_denied(void)
+bool corral_confined(void)
 {
 	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -412,7 +412,7 @@ static bool root_is_denied(void)
 int corral_status(char **out)
 {
 	const char *desc = getenv(CORRAL_ENV_SANDBOX);
-	bool landlocked = root_is_denied();
+	bool landlocked = corral_confined();
 	struct text t;
 
 	if (text_open(&t))

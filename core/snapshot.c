@@ -60,6 +60,8 @@ static void take(struct stamp *s, long long now)
 	struct stat st;
 
 	s->exists = stat(s->path, &st) == 0;
+	/* Nothing can appear below a missing directory without making it. */
+	s->trusted = !s->exists;
 	if (!s->exists)
 		return;
 	s->dev = st.st_dev;

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `corral hook bash|zsh`: the hook code from shellhooks/, with the paths of
+ * this installation filled in, and one wrapper function per configured
+ * agent.  Names from the configuration are checked before any shell code
+ * is generated from them.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "internal.h"
+
+/* Every built-in agent profile, under the command that starts the agent. */
+static const char *const default_agents[][2] = {
+	{ "claude", "claude-code" }, { "codex", "codex" },
+	{ "gemini", "gemini" },      { "opencode", "opencode" },
+	{ "aider", "aider" },        { "goose", "goose" },
+	{ "copilot", "copilot" },    { "qwen", "qwen-code" },
+	{ "cursor-agent", "cursor-agent" }, { "amp", "amp" },
+};
+
+/* A command or profile name that can stand in shell code unquoted. */
+static bool safe_name(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-");
+
+	return n > 0 && n < 64 && !name[n] && name[0] != '-' && name[0] != '.';
+}
+
+/* value in single quotes, each ' written as '\'' */
+static void put_quoted(FILE *f, const char *value)
+{
+	fputc('\'', f);
+	for (; *value; value++) {
+		if (*value == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*value, f);
+	}
+	fputc('\'', f);
+}
+
+/* The hook file with @CORRAL@, @BASH_BUILTIN@, @ZSH_MODULE_DIR@ filled. */
+static void put_hook(FILE *f, const char *text, const char *corral)
+{
+	static const struct {
+		const char *key;
+		const char *value;
+	} keys[] = {
+		{ "@CORRAL@", NULL },
+		{ "@BASH_BUILTIN@", CORRAL_BASH_BUILTIN },
+		{ "@ZSH_MODULE_DIR@", CORRAL_ZSH_MODULE_DIR },
+	};
+	size_t i;
+	bool done;
+
+	while (*text) {
+		for (i = 0, done = false; i < 3 && !done; i++) {
+			if (strncmp(text, keys[i].key, strlen(keys[i].key)))
+				continue;
+			put_quoted(f, keys[i].value ? keys[i].value : corral);
+			text += strlen(keys[i].key);
+			done = true;
+		}
+		if (!done)
+			fputc(*text++, f);
+	}
+}
+
+static int put_wrapper(FILE *f, const char *command, const char *profile,
+		       struct corral_error *err)
+{
+	if (!safe_name(command) || !safe_name(profile))
+		return corral_fail(err, -EINVAL,
+				   "names may hold letters, digits and . _ + - only",
+				   "config: invalid agent '%s' or profile '%s'",
+				   command, profile);
+	fprintf(f, "%s() { __corral_run %s %s \"$@\"; }\n", command, profile,
+		command);
+	return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int put_configured(FILE *f, const char *path, const cJSON *agents,
+			  struct corral_error *err)
+{
+	const cJSON *item;
+	int ret = 0;
+
+	cJSON_ArrayForEach(item, agents) {
+		if (!cJSON_IsString(item))
+			return corral_fail(err, -EINVAL, NULL,
+					   "%s: agents.%s must name a profile",
+					   path, item->string);
+		ret = put_wrapper(f, item->string, item->valuestring, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int config_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return snprintf(buf, len, "%s/corral/config.json", xdg) >= (int)len;
+	if (!home || home[0] != '/')
+		return -1;
+	return snprintf(buf, len, "%s/.config/corral/config.json", home) >=
+	       (int)len;
+}
+
+/* Wrappers from config.json's "agents", or for every built-in agent. */
+static int put_wrappers(FILE *f, struct corral_error *err)
+{
+	char path[PATH_MAX], *text = NULL;
+	const cJSON *agents;
+	cJSON *root = NULL;
+	size_t i;
+	int ret = 0;
+
+	if (!config_path(path, sizeof(path)) && !access(path, F_OK)) {
+		ret = corral_profile_read(path, &text, err);
+		root = ret ? NULL : cJSON_Parse(text);
+		if (!ret && !cJSON_IsObject(root))
+			ret = corral_fail(err, -EINVAL, NULL,
+					  "%s: invalid JSON, or not an object", path);
+	}
+	agents = cJSON_GetObjectItemCaseSensitive(root, "agents");
+	if (!ret && agents && !cJSON_IsObject(agents))
+		ret = corral_fail(err, -EINVAL, "write {\"agents\": {\"claude\": \"claude-code\"}}",
+				  "%s: agents must be an object", path);
+	if (!ret && agents)
+		ret = put_configured(f, path, agents, err);
+	for (i = 0; !ret && !agents && i < COUNT(default_agents); i++)
+		ret = put_wrapper(f, default_agents[i][0], default_agents[i][1],
+				  err);
+	cJSON_Delete(root);
+	free(text);
+	return ret;
+}
+
+static const char *hook_of(const char *shell)
+{
+	char name[32];
+	size_t i;
+
+	snprintf(name, sizeof(name), "corral.%s", shell);
+	for (i = 0; corral_shell_hooks[i].name; i++)
+		if (!strcmp(corral_shell_hooks[i].name, name))
+			return corral_shell_hooks[i].text;
+	return NULL;
+}
+
+/*
+ * Inside a sandbox the wrappers are not needed (everything is already
+ * confined, and nothing could widen it): the hook is then empty.
+ */
+int corral_hook_text(const char *shell, const char *corral, char **out,
+		     struct corral_error *err)
+{
+	const char *hook = hook_of(shell);
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+	int ret = 0;
+
+	if (!hook)
+		return corral_fail(err, -EINVAL, "corral hook bash | corral hook zsh",
+				   "no hook for shell '%s'", shell);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
+	if (!corral_confined()) {
+		put_hook(f, hook, corral);
+		ret = put_wrappers(f, err);
+	}
+	if (fclose(f) || ret) {
+		free(buf);
+		return ret ? ret : corral_fail(err, -ENOMEM, NULL, "out of memory");
+	}
+	*out = buf;
+	return 0;
+}

@@ -1,0 +1,53 @@
+# corral for bash.  In ~/.bashrc:  eval "$(corral hook bash)"
+# Typing a configured agent's name runs it confined under its profile;
+# `command NAME` runs it unconfined: bypassing is always the user's own act.
+
+__corral_bin=@CORRAL@
+
+# The in-process builtin when it is installed, the corral binary otherwise.
+if enable -f @BASH_BUILTIN@ sandbox 2>/dev/null || [[ $(type -t sandbox) == builtin ]]; then
+	__corral_mode=builtin
+else
+	__corral_mode=binary
+fi
+
+# __corral_run PROFILE COMMAND [ARG...]: COMMAND confined under PROFILE,
+# its exit status, stdin, Ctrl-C and Ctrl-Z passing through.
+__corral_run()
+{
+	local __corral_profile=$1
+	shift
+	if [[ $__corral_mode == builtin ]]; then
+		( builtin sandbox -q -p "$__corral_profile" || exit 125; exec command "$@" )
+	else
+		command "$__corral_bin" run -q -p "$__corral_profile" -- "$@"
+	fi
+}
+
+# Say once per directory when the nearest .corral.json is not (or no
+# longer) trusted; remember the trusted one for the prompt.
+__corral_chpwd()
+{
+	[[ $PWD == "${__corral_last_pwd-}" ]] && return
+	__corral_last_pwd=$PWD
+	CORRAL_PROJECT_POLICY=$(command "$__corral_bin" trust --check 2>&2)
+}
+
+# For PS1: "[corral] " inside a sandbox, "[corral:policy] " under a
+# trusted project policy.
+corral_prompt()
+{
+	if [[ -n ${CORRAL_SANDBOX-} ]]; then
+		printf '[corral] '
+	elif [[ -n ${CORRAL_PROJECT_POLICY-} ]]; then
+		printf '[corral:policy] '
+	fi
+}
+
+# Run on every prompt without taking the user's PROMPT_COMMAND away.
+if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
+	[[ " ${PROMPT_COMMAND[*]} " == *" __corral_chpwd "* ]] ||
+		PROMPT_COMMAND+=(__corral_chpwd)
+elif [[ ${PROMPT_COMMAND-} != *__corral_chpwd* ]]; then
+	PROMPT_COMMAND="__corral_chpwd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+fi
