@@ -3,6 +3,14 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 BASH_LOADABLES_DIR ?= $(shell pkg-config --variable=loadablesdir bash 2>/dev/null || echo /usr/lib/bash)
 ZSH_MODULE_DIR ?= $(PREFIX)/lib/corral/zsh
+MANDIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+# Debian's zsh searches vendor-completions under /usr, site-functions elsewhere.
+ifeq ($(PREFIX),/usr)
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/vendor-completions
+else
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+endif
 DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -27,7 +35,7 @@ CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o \
 PROFILES := $(sort $(wildcard profiles/*.json))
 HOOKS := shellhooks/corral.bash shellhooks/corral.zsh
 
-.PHONY: all deps run test unit install uninstall clean check-format
+.PHONY: all deps run test unit man install uninstall clean check-format
 all: $(BUILD)/corral
 
 $(BUILD)/core/%.o: core/%.c core/corral.h core/internal.h core/landlock_compat.h
@@ -75,12 +83,30 @@ test: deps
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
+# The manual pages come from --help; they are committed so that
+# `man ./docs/corral.1` works in a fresh clone, and a test keeps them in step.
+man: $(BUILD)/corral tools/man.sh
+	$(BUILD)/corral --help > $(BUILD)/help.txt
+	sh tools/man.sh corral $(BUILD)/help.txt > docs/corral.1
+	sed 's/corral \([a-z]*\) /sandbox \1 /; s/^       corral /       sandbox /; s/^usage: corral /usage: sandbox /' \
+		$(BUILD)/help.txt > $(BUILD)/sandbox-help.txt
+	sh tools/man.sh sandbox $(BUILD)/sandbox-help.txt > docs/sandbox.1
+
 install: $(BUILD)/corral
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR)
 	install -m 0755 $(BUILD)/corral $(DESTDIR)$(BINDIR)/corral
+	install -m 0644 docs/corral.1 docs/sandbox.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 completions/corral.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/corral
+	ln -sf corral $(DESTDIR)$(BASH_COMPLETION_DIR)/sandbox
+	install -m 0644 completions/_corral $(DESTDIR)$(ZSH_COMPLETION_DIR)/_corral
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/corral
+	rm -f $(DESTDIR)$(BINDIR)/corral $(DESTDIR)$(MANDIR)/man1/corral.1 \
+		$(DESTDIR)$(MANDIR)/man1/sandbox.1 \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/corral \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/sandbox \
+		$(DESTDIR)$(ZSH_COMPLETION_DIR)/_corral
 
 check-format:
 	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c
