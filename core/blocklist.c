@@ -250,16 +250,19 @@ static bool holds_blocked(const struct corral_plan *plan, const char *dir)
 
 struct exec_layer {
 	int fd;
+	uint64_t refer; /* REFER where the ABI has it, see prepare */
 	const struct corral_plan *plan;
 	struct corral_error *err;
 };
 
 static int allow_exec(struct exec_layer *l, int dirfd, const char *name,
-		      const char *path)
+		      const char *path, bool is_dir)
 {
 	struct corral_ll_path_beneath pb = { .allowed_access = LL_FS_EXECUTE };
 	int ret = 0;
 
+	if (is_dir)
+		pb.allowed_access |= l->refer;
 	pb.parent_fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pb.parent_fd < 0)
 		return 0; /* gone, or not ours to reach: nothing to grant */
@@ -297,7 +300,8 @@ static int grant_dir(struct exec_layer *l, const char *dir)
 		if (S_ISDIR(st.st_mode) && holds_blocked(l->plan, child))
 			ret = grant_dir(l, child);
 		else
-			ret = allow_exec(l, dirfd(d), de->d_name, child);
+			ret = allow_exec(l, dirfd(d), de->d_name, child,
+					 S_ISDIR(st.st_mode));
 	}
 	closedir(d);
 	return ret;
@@ -315,6 +319,16 @@ int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 	struct exec_layer l = { .plan = plan, .err = err };
 	int ret;
 
+	/*
+	 * Every layer denies moving files across directories unless it
+	 * grants REFER itself, handled or not: so this one handles and
+	 * grants it everywhere, and still refuses to move a blocked binary
+	 * somewhere it would become executable.
+	 */
+	if (plan->abi >= 2) {
+		l.refer = LL_FS_REFER;
+		attr.handled_access_fs |= LL_FS_REFER;
+	}
 	*fd = -1;
 	if (!plan->n_blocked || plan->namespaces)
 		return 0; /* a view masks them */

@@ -205,11 +205,17 @@ char *corral_path_resolve(const char *absolute, bool *exists)
 	if (asprintf(&joined, "%s/%s", real ? real : "",
 		     absolute + (real ? len : 0)) < 0)
 		joined = NULL;
-	*exists = false;
 	out = joined ? corral_path_normalize(joined) : NULL;
 	free(joined);
 	free(real);
 	free(prefix);
+	/* "missing/../file" names file, as the user wrote it. */
+	real = out ? realpath(out, NULL) : NULL;
+	*exists = real != NULL;
+	if (real) {
+		free(out);
+		return real;
+	}
 	return out;
 }
 
