@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Per-call overhead of the sandbox builtin for bash, in milliseconds:
+#
+#   sandbox run -- /bin/true       against  /bin/true
+#   ( sandbox; /bin/true )         against  ( /bin/true )
+#   ( sandbox; /bin/true ), cold   the plan built in the subshell each time
+#   corral run -- /bin/true        the standalone binary, for reference
+#
+# Each figure is the median over ROUNDS rounds of N calls in a bash loop.
+# The shell keeps a plan for about a second; before each round it runs
+# one `sandbox run`, so that the subshells of the warm case find it.
+#
+#   bench/bash-builtin.sh [N [ROUNDS]]
+#   SANDBOX=… CORRAL=… bench/bash-builtin.sh
+set -u
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-100}
+ROUNDS=${2:-9}
+SANDBOX=${SANDBOX:-$here/build/sandbox}
+CORRAL=${CORRAL:-$here/build/corral}
+
+enable -f "$SANDBOX" sandbox || exit 1
+# A scratch project directory, so that the policy is the ordinary one.
+work=$(mktemp -d) || exit 1
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+now_us()
+{
+	local t=$EPOCHREALTIME
+
+	echo $((${t%.*} * 1000000 + 10#${t#*.}))
+}
+
+plain_true() { /bin/true; }
+run_true() { sandbox run -- /bin/true; }
+sub_true() { (/bin/true); }
+sub_sandbox_true() { (sandbox && /bin/true); }
+cold_sandbox_true() { (export CORRAL_BENCH_NONCE=$i && sandbox && /bin/true); }
+corral_true() { "$CORRAL" run -q -- /bin/true; }
+
+# One round: microseconds per call of "$@", run N times.
+round()
+{
+	local i start end
+
+	sandbox run -- /bin/true || exit 1
+	start=$(now_us)
+	for ((i = 0; i < N; i++)); do
+		"$@"
+	done
+	end=$(now_us)
+	echo $(((end - start) / N))
+}
+
+median()
+{
+	local r values=()
+
+	for ((r = 0; r < ROUNDS; r++)); do
+		values+=("$(round "$@")")
+	done
+	printf '%s\n' "${values[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p"
+}
+
+ms() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+signed_ms() { if (($1 < 0)); then echo "-$(ms $((-$1)))"; else ms "$1"; fi; }
+
+report()
+{
+	printf '%-32s %8s ms  baseline %7s ms  overhead %7s ms\n' "$1" \
+		"$(ms "$3")" "$(ms "$2")" "$(signed_ms $(($3 - $2)))"
+}
+
+echo "# $N calls x $ROUNDS rounds, median per call; kernel $(uname -r), uid $(id -u), $(nproc) cpus"
+base=$(median plain_true)
+report "sandbox run -- /bin/true" "$base" "$(median run_true)"
+[ -x "$CORRAL" ] && report "corral run -- /bin/true" "$base" "$(median corral_true)"
+base=$(median sub_true)
+report "( sandbox; /bin/true )" "$base" "$(median sub_sandbox_true)"
+report "( sandbox; /bin/true ), cold" "$base" "$(median cold_sandbox_true)"
