@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -85,18 +87,48 @@ static int shell_status(int status)
 	return WEXITSTATUS(status);
 }
 
-/* Wait until pid exits or the deadline passes; 1 when it passed. */
+/* Milliseconds until the deadline, at most INT_MAX: what poll() takes. */
+static int ms_until(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (ms < 0)
+		return 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * Wait until pid exits or the deadline passes; 1 when it passed.  The
+ * deadline is fixed before the first poll(), which is called again in
+ * slices: a timeout beyond INT_MAX milliseconds must not wrap, and a
+ * signal must not start the wait over.
+ */
 static int wait_until(pid_t pid, long timeout_ms, int *status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int ready;
+	struct timespec deadline;
+	int ready, left = -1;
 
 	if (pidfd < 0)
 		return -errno;
-	do
-		ready = poll(&pfd, 1, timeout_ms > 0 ? (int)timeout_ms : -1);
-	while (ready < 0 && errno == EINTR);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += timeout_ms % 1000 * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	do {
+		if (timeout_ms > 0)
+			left = ms_until(&deadline);
+		ready = left ? poll(&pfd, 1, left) : 0;
+	} while ((ready < 0 && errno == EINTR) ||
+		 (ready == 0 && left == INT_MAX));
 	close(pidfd);
 	if (ready == 0)
 		return 1;
