@@ -114,12 +114,14 @@ static int deny_personality(scmp_filter_ctx ctx)
 	scmp_datum_t bit;
 	int ret = 0;
 
-	for (bit = 1; bit <= 0x80000000ULL && !ret; bit <<= 1)
-		if (bit != READ_IMPLIES_EXEC)
-			ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(personality), 1,
-					       SCMP_A0(SCMP_CMP_MASKED_EQ,
-						       READ_IMPLIES_EXEC | bit,
-						       READ_IMPLIES_EXEC));
+	for (bit = 1; bit <= 0x80000000ULL && !ret; bit <<= 1) {
+		if (bit == READ_IMPLIES_EXEC)
+			continue;
+		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(personality), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ,
+					       READ_IMPLIES_EXEC | bit,
+					       READ_IMPLIES_EXEC));
+	}
 	return ret;
 }
 
