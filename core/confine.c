@@ -5,6 +5,7 @@
  * command: the fronts treat every error as fatal for it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +31,29 @@ static int close_stray_fds(struct corral_error *err)
 			   strerror(errno));
 }
 
-/* Without a private /tmp, a fresh directory of its own serves as TMPDIR. */
+/*
+ * Without a private /tmp, a fresh directory of its own serves as TMPDIR:
+ * in /tmp, or, inside another such sandbox (which grants its TMPDIR but
+ * not /tmp itself), in the TMPDIR it was given.
+ */
 static int make_tmpdir(struct corral_plan *plan, struct corral_error *err)
 {
-	char tmpl[] = "/tmp/corral-XXXXXX";
+	const char *outer = getenv("TMPDIR");
+	char tmpl[PATH_MAX] = "/tmp/corral-XXXXXX";
+	bool made;
 	size_t i;
 
 	for (i = 0; i < plan->n_rules; i++)
 		if (!strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
 			plan->rules[i].exists = false;
-	if (!mkdtemp(tmpl))
+	made = mkdtemp(tmpl) != NULL;
+	if (!made && errno == EACCES && outer && outer[0] == '/' &&
+	    snprintf(tmpl, sizeof(tmpl), "%s/corral-XXXXXX", outer) <
+		    (int)sizeof(tmpl))
+		made = mkdtemp(tmpl) != NULL;
+	if (!made)
 		return corral_fail(err, -errno, NULL,
-				   "prepare: cannot create a temporary directory in /tmp: %s",
+				   "prepare: cannot create a temporary directory in /tmp or $TMPDIR: %s",
 				   strerror(errno));
 	plan->tmpdir = strdup(tmpl);
 	if (!plan->tmpdir)
