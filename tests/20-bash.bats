@@ -291,6 +291,27 @@ sandbox status | head -1
 	[ "${lines[3]}" = my-notes ]
 }
 
+@test "sandboxes nest several levels deep, run inside run and bare inside bare" {
+	run sb 'f() {
+	sandbox run -q cat "$HOME/notes.txt"
+	sandbox run -q --no-cwd cat "$HOME/notes.txt" 2>/dev/null || echo "inner narrowed"
+}
+sandbox run -q f
+( sandbox -q; sandbox run -q f
+  ( sandbox -q; ( sandbox -q; ( sandbox -q
+    cat "$HOME/notes.txt"
+    cat "$HOME/.ssh/id_ed25519" 2>/dev/null || echo "deep denied"
+    echo tmp >"$TMPDIR/scratch" && echo "deep tmp ok" ) ) ) )'
+	[ "$status" -eq 0 ]
+	[ "$output" = "my-notes
+inner narrowed
+my-notes
+inner narrowed
+my-notes
+deep denied
+deep tmp ok" ]
+}
+
 @test "secrets leave the confined shell's variables and every child's environment" {
 	run "$CORRAL" run -q -- env
 	[[ "$output" == *GITHUB_TOKEN* ]] &&
