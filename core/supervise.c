@@ -138,13 +138,28 @@ static int wait_until(pid_t pid, long timeout_ms, int *status)
 	return 0;
 }
 
+static volatile sig_atomic_t command_pid;
+
+static void pass_on(int sig)
+{
+	kill((pid_t)command_pid, sig);
+}
+
 int corral_supervise(const struct corral_plan *plan, int pid)
 {
+	struct sigaction term = { .sa_handler = pass_on };
 	int status = 0, ret;
 
 	/* Ctrl-C and Ctrl-\ are for the command; we outlive it to report. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	/*
+	 * A SIGTERM meant for corral is for the command too: dying alone, we
+	 * would leave it running with no deadline.  We still end the tree.
+	 */
+	command_pid = pid;
+	sigemptyset(&term.sa_mask);
+	sigaction(SIGTERM, &term, NULL);
 	ret = wait_until(pid, plan->timeout_ms, &status);
 	if (ret < 0)
 		return ret;
