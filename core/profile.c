@@ -344,6 +344,48 @@ static int load_commands(struct loader *l, const struct source *src,
 	return 0;
 }
 
+/*
+ * The checks --keep-env and --set-env get, made here so that the error
+ * points into the profile: a NAME=VALUE word for env.set, a name for
+ * env.keep.
+ */
+static int check_env(struct loader *l, const struct source *src,
+		     const cJSON *node, const char *what, char *word)
+{
+	struct corral_words none = { 0 }, one = { .v = &word, .n = 1 };
+	bool set = !strcmp(what, "env.set");
+	struct corral_error inner = { 0 };
+	size_t len = strcspn(word, "=");
+	int ret;
+
+	ret = set ? corral_env_check(&none, &one, &inner)
+		  : corral_env_check(&one, &none, &inner);
+	if (ret == -EPERM)
+		return fail_at(l, src, node, set, inner.hint,
+			       "%s: '%.*s' cannot be %s", what, (int)len,
+			       word, set ? "set" : "kept");
+	if (ret)
+		return fail_at(l, src, node, set, NULL,
+			       "%s: invalid variable name '%.*s'", what,
+			       (int)len, word);
+	return 0;
+}
+
+static int load_env_keep(struct loader *l, const struct source *src,
+			 const cJSON *keep)
+{
+	const cJSON *item;
+	int ret = want_strings(l, src, keep, "env.keep");
+
+	cJSON_ArrayForEach(item, keep)
+		if (!ret)
+			ret = check_env(l, src, item, "env.keep",
+					item->valuestring);
+	return ret ? ret
+		   : add_strings(l, src, keep, "env.keep",
+				 &l->plan->profile.keep_env);
+}
+
 static int load_env_set(struct loader *l, const struct source *src,
 			const cJSON *set)
 {
@@ -362,10 +404,13 @@ static int load_env_set(struct loader *l, const struct source *src,
 		if (asprintf(&assignment, "%s=%s", item->string,
 			     item->valuestring) < 0)
 			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
-		ret = corral_words_add(&l->plan->profile.set_env, assignment);
+		ret = check_env(l, src, item, "env.set", assignment);
+		if (!ret && corral_words_add(&l->plan->profile.set_env,
+					     assignment))
+			ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
 		free(assignment);
 		if (ret)
-			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			return ret;
 	}
 	return 0;
 }
@@ -381,7 +426,7 @@ static int load_env(struct loader *l, const struct source *src,
 		return fail_at(l, src, env, false, NULL, "env must be an object");
 	cJSON_ArrayForEach(item, env) {
 		if (!strcmp(item->string, "keep"))
-			ret = add_strings(l, src, item, "env.keep", &acc->keep_env);
+			ret = load_env_keep(l, src, item);
 		else if (!strcmp(item->string, "remove"))
 			ret = add_strings(l, src, item, "env.remove",
 					  &acc->remove_env);
@@ -409,7 +454,38 @@ static int add_limit(struct corral_profile_acc *acc, const char *key,
 	return ret;
 }
 
-/* Limits become "key=value" words, checked later like --limit. */
+/*
+ * Check one value as --limit or --timeout would, on a scratch plan, so
+ * that a bad value is reported at its place in the profile.  A comma
+ * would smuggle a second limit into the "key=value" word.
+ */
+static int check_limit(struct loader *l, const struct source *src,
+		       const cJSON *item, const char *value)
+{
+	struct corral_plan scratch = { 0 };
+	struct corral_error inner = { 0 };
+	char spec[160], *word = spec;
+	struct corral_words one = { .v = &word, .n = 1 };
+	int ret;
+
+	if (strchr(value, ','))
+		return fail_at(l, src, item, false, "one value per key",
+			       "limits.%s: invalid value '%s'", item->string,
+			       value);
+	snprintf(spec, sizeof(spec), "%s=%s", item->string, value);
+	if (!strcmp(item->string, "timeout"))
+		ret = corral_timeout_parse(&scratch, value, &inner);
+	else
+		ret = corral_limits_parse(&scratch, &one, &inner);
+	if (ret)
+		return fail_at(l, src, item, false,
+			       inner.hint[0] ? inner.hint : NULL,
+			       "limits.%s: invalid value '%s'", item->string,
+			       value);
+	return 0;
+}
+
+/* Limits become "key=value" words, parsed again with the flags' ones. */
 static int load_limits(struct loader *l, const struct source *src,
 		       const cJSON *limits)
 {
@@ -419,6 +495,7 @@ static int load_limits(struct loader *l, const struct source *src,
 	const cJSON *item;
 	char word[128];
 	size_t i;
+	int ret;
 
 	if (!cJSON_IsObject(limits))
 		return fail_at(l, src, limits, false, NULL,
@@ -439,6 +516,9 @@ static int load_limits(struct loader *l, const struct source *src,
 			return fail_at(l, src, item, false, NULL,
 				       "limits.%s must be a number or a string",
 				       item->string);
+		ret = check_limit(l, src, item, word);
+		if (ret)
+			return ret;
 		if (!strcmp(item->string, "timeout")) {
 			free(acc->timeout);
 			acc->timeout = strdup(word);
@@ -455,7 +535,7 @@ static int load_limits(struct loader *l, const struct source *src,
 
 static int load_enum(struct loader *l, const struct source *src,
 		     const cJSON *node, const char *const *values, int n,
-		     int *out)
+		     const char *hint, int *out)
 {
 	int i;
 
@@ -464,7 +544,7 @@ static int load_enum(struct loader *l, const struct source *src,
 			*out = i;
 			return 0;
 		}
-	return fail_at(l, src, node, false, NULL, "invalid %s", node->string);
+	return fail_at(l, src, node, false, hint, "invalid %s", node->string);
 }
 
 static int load_scalar(struct loader *l, const struct source *src,
@@ -474,7 +554,9 @@ static int load_scalar(struct loader *l, const struct source *src,
 	struct corral_profile_acc *acc = &l->plan->profile;
 
 	if (!strcmp(item->string, "workdir"))
-		return load_enum(l, src, item, workdir, 3, &acc->workdir);
+		return load_enum(l, src, item, workdir, 3,
+				 "workdir is \"rw\", \"ro\" or \"none\"",
+				 &acc->workdir);
 	if (!strcmp(item->string, "ptrace")) {
 		if (!cJSON_IsBool(item))
 			return fail_at(l, src, item, false, NULL,
