@@ -38,9 +38,21 @@ static void list_builtins(FILE *f)
 	}
 }
 
+static bool is_builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; corral_builtin_profiles[i].name; i++)
+		if (!strcmp(corral_builtin_profiles[i].name, name))
+			return true;
+	return false;
+}
+
+/* A user profile of a built-in's name is the one -p NAME loads: say so. */
 static void list_user(FILE *f, const char *home)
 {
 	char dir[PATH_MAX], pattern[PATH_MAX + 8], *name, *desc, *text;
+	const char *base;
 	struct corral_error err;
 	glob_t g;
 	size_t i;
@@ -51,13 +63,17 @@ static void list_user(FILE *f, const char *home)
 	if (glob(pattern, 0, NULL, &g))
 		return;
 	for (i = 0; i < g.gl_pathc; i++) {
-		name = strrchr(g.gl_pathv[i], '/') + 1;
-		name[strlen(name) - 5] = '\0';
+		base = strrchr(g.gl_pathv[i], '/') + 1;
+		name = strndup(base, strlen(base) - 5);
 		text = NULL;
 		desc = corral_profile_read(g.gl_pathv[i], &text, &err)
 			       ? strdup(err.message)
 			       : description_of(text);
-		fprintf(f, "%-14s user      %s\n", name, desc ? desc : "");
+		fprintf(f, "%-14s user      %s%s\n", name ? name : base,
+			name && is_builtin(name) ? "(replaces the built-in) "
+						 : "",
+			desc ? desc : "");
+		free(name);
 		free(desc);
 		free(text);
 	}
