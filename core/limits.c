@@ -211,9 +211,14 @@ void corral_limits_describe(const struct corral_plan *plan, FILE *f)
 			limit_keys[i].key, plan->limits[i]);
 		any = true;
 	}
+	/*
+	 * The limit is set before the user namespace is made, which takes it
+	 * as its ceiling for the user's processes in the parent namespace:
+	 * with a view too, every process of the user counts.
+	 */
 	if (any && plan->limits[CORRAL_LIMIT_PROCS] && geteuid() == 0)
 		fprintf(f, " (procs by a pids cgroup: root is exempt from RLIMIT_NPROC)");
-	else if (any && plan->limits[CORRAL_LIMIT_PROCS] && !plan->namespaces)
+	else if (any && plan->limits[CORRAL_LIMIT_PROCS])
 		fprintf(f, " (procs counts every process of this user, not only the sandbox's)");
 	if (any)
 		fprintf(f, "\n");
