@@ -127,8 +127,11 @@ static cJSON *strings(const struct corral_words *w)
 	return a;
 }
 
+/* A deny or protect that a grant of the same path lifted is not in force. */
 static const char *fs_key(const struct corral_rule *r)
 {
+	if (r->lifted)
+		return "lifted";
 	if (r->kind == CORRAL_RULE_DENY)
 		return "deny";
 	if (r->kind == CORRAL_RULE_PROTECT)
@@ -142,7 +145,7 @@ static const char *fs_key(const struct corral_rule *r)
 static cJSON *filesystem(const struct corral_plan *plan)
 {
 	static const char *const keys[] = { "read", "write", "allow", "deny",
-					    "protect" };
+					    "protect", "lifted" };
 	cJSON *fs = cJSON_CreateObject(), *list;
 	size_t i, k;
 
