@@ -38,6 +38,11 @@
 /* From bash's trap.h, which the bash-builtins package does not ship. */
 extern void clear_pending_traps(void);
 extern void reset_signal_handlers(void);
+/*
+ * From bash's variables.c: inherited variables whose names bash cannot
+ * use ("MY-TOKEN=..."), kept apart and exported all the same.
+ */
+extern HASH_TABLE *invalid_env;
 
 #define NAME "sandbox"
 #define CACHE_SLOTS 8
@@ -87,6 +92,7 @@ struct plan_ref {
 struct scrub {
 	char **variables;
 	char **functions;
+	char **invalid; /* names in invalid_env */
 };
 
 static struct slot cache[CACHE_SLOTS];
@@ -500,25 +506,69 @@ static void free_names(char **names)
 	free(names);
 }
 
+static char **judge_invalid(const struct plan_ref *ref)
+{
+	BUCKET_CONTENTS *b;
+	char **names;
+	size_t n = 0;
+	int i;
+
+	names = calloc(invalid_env ? (size_t)invalid_env->nentries + 1 : 1,
+		       sizeof(*names));
+	for (i = 0; names && invalid_env && i < invalid_env->nbuckets; i++)
+		for (b = invalid_env->bucket_array[i]; b; b = b->next)
+			if (n < (size_t)invalid_env->nentries &&
+			    removes(ref, b->key))
+				names[n++] = strdup(b->key);
+	return names;
+}
+
 static void judge_shell(const struct plan_ref *ref, struct scrub *scrub)
 {
 	scrub->variables = judge(ref, all_shell_variables(), false);
 	scrub->functions = judge(ref, all_shell_functions(), true);
+	scrub->invalid = judge_invalid(ref);
 }
 
 static void free_scrub(struct scrub *scrub)
 {
 	free_names(scrub->variables);
 	free_names(scrub->functions);
+	free_names(scrub->invalid);
+}
+
+/*
+ * What is left in the environment that the plan removes, or NULL.  The
+ * core's pass over environ relies on unsetenv, which in bash is bash's
+ * own and leaves environ alone: nothing removable may be left for it.
+ */
+static const char *leftover(const struct plan_ref *ref)
+{
+	static char name[256];
+	size_t len;
+	char **e;
+
+	for (e = export_env; e && *e; e++) {
+		len = strcspn(*e, "=");
+		if (len >= sizeof(name))
+			return *e;
+		memcpy(name, *e, len);
+		name[len] = '\0';
+		if (removes(ref, name))
+			return name;
+	}
+	return NULL;
 }
 
 /*
  * Before confining: what the plan removes goes from the shell's table,
  * and environ (bash points it at its export array) is rebuilt from the
- * table, so that the core's own pass over environ finds it clean.
+ * table.  Returns 0, or -EPERM with the name that could not be removed.
  */
-static void scrub_shell(const struct scrub *scrub)
+static int scrub_shell(const struct plan_ref *ref, const struct scrub *scrub,
+		       const char **stuck)
 {
+	BUCKET_CONTENTS *b;
 	SHELL_VAR *v;
 	size_t i;
 
@@ -531,11 +581,29 @@ static void scrub_shell(const struct scrub *scrub)
 			array_needs_making = 1;
 		}
 	}
+	for (i = 0; invalid_env && scrub->invalid && scrub->invalid[i]; i++) {
+		b = hash_search(scrub->invalid[i], invalid_env, 0);
+		if (b && b->data) {
+			VUNSETATTR((SHELL_VAR *)b->data, att_exported);
+			array_needs_making = 1;
+		}
+	}
 	/* The core sets the sandbox's variables through bash's setenv. */
 	v = find_variable_noref("CORRAL_SANDBOX");
 	if (v)
 		VUNSETATTR(v, att_readonly);
 	maybe_make_export_env();
+	*stuck = leftover(ref);
+	return *stuck ? -EPERM : 0;
+}
+
+/* Scrubbing failed: say so and confine nothing. */
+static int scrub_failed(const char *stuck)
+{
+	builtin_error("cannot remove '%.*s' from the environment",
+		      (int)strcspn(stuck, "="), stuck);
+	print_hint("unset it, or keep it with --keep-env NAME");
+	return CORRAL_EXIT_FAILURE;
 }
 
 /* Set and export name globally; an unset local here must not hide it. */
@@ -664,16 +732,22 @@ static void supervise_timeout(const struct corral_plan *plan)
 
 /* In the child of sandbox run: confine, then become the command. */
 static void __attribute__((noreturn))
-run_confined(struct corral_plan *plan, const struct scrub *scrub,
+run_confined(const struct plan_ref *ref, const struct scrub *scrub,
 	     WORD_LIST *command, int verbosity)
 {
+	struct corral_plan *plan = ref->plan;
 	struct corral_error err = { 0 };
 	size_t seen = corral_plan_note_count(plan);
+	const char *stuck;
 
 	become_subshell();
 	if (corral_plan_timeout_ms(plan) > 0)
 		supervise_timeout(plan);
-	scrub_shell(scrub);
+	if (scrub_shell(ref, scrub, &stuck)) {
+		scrub_failed(stuck);
+		fflush(NULL);
+		sh_exit(CORRAL_EXIT_FAILURE);
+	}
 	if (corral_confine(plan, &err)) {
 		print_notes(plan, seen, verbosity);
 		fail(&err);
@@ -727,7 +801,9 @@ static int confine_shell(const struct call *c)
 	struct corral_error err = { 0 };
 	struct plan_ref ref;
 	struct scrub scrub;
+	const char *stuck;
 	size_t seen;
+	int ret;
 
 	if (c->opts.argc > 0) {
 		usage_error("sandbox confines this shell and runs no command; use 'sandbox run' for",
@@ -754,8 +830,13 @@ static int confine_shell(const struct call *c)
 	print_notes(ref.plan, 0, c->opts.verbosity);
 	seen = corral_plan_note_count(ref.plan);
 	judge_shell(&ref, &scrub);
-	scrub_shell(&scrub);
+	ret = scrub_shell(&ref, &scrub, &stuck);
 	free_scrub(&scrub);
+	if (ret) {
+		scrub_failed(stuck);
+		put_plan(&ref);
+		return fail_closed(false);
+	}
 	if (corral_confine(ref.plan, &err)) {
 		print_notes(ref.plan, seen, c->opts.verbosity);
 		fail(&err);
@@ -797,7 +878,7 @@ static int run(const struct call *c, WORD_LIST *args)
 	fflush(NULL);
 	pid = make_child(job_text(args), FORK_SYNC);
 	if (pid == 0)
-		run_confined(ref.plan, &scrub, c->command, c->opts.verbosity);
+		run_confined(&ref, &scrub, c->command, c->opts.verbosity);
 	free_scrub(&scrub);
 	stop_pipeline(0, (COMMAND *)NULL);
 	status = wait_for(pid, 0);
@@ -948,6 +1029,8 @@ CORRAL_API void sandbox_builtin_unload(char *name);
 CORRAL_API int sandbox_builtin_load(char *name)
 {
 	(void)name;
+	sandbox_struct.long_doc = fallback_doc;
+	free_help();
 	if (build_help() == 0)
 		sandbox_struct.long_doc = help_lines;
 	return 1;

@@ -332,6 +332,21 @@ show'
 	[ "${lines[4]}" = "token=ghp-canary pw=canary-pw ro=canary-ro ordinary=kept" ]
 }
 
+@test "an inherited secret whose name bash cannot use leaves the environment too" {
+	run env 'MY-TOKEN=canary' "$CORRAL" run -q -- env
+	[[ "$output" == *MY-TOKEN* ]] &&
+		skip "the core does not scrub secret variables yet (corral run keeps MY-TOKEN)"
+	run timeout 20 env 'MY-TOKEN=canary' 'ODD-NAME=kept' bash --norc --noprofile -c 'enable -f "$SANDBOX" sandbox || exit 99
+sandbox run -q env | grep -E "^(MY-TOKEN|ODD-NAME)="
+( sandbox -q; env | grep -E "^(MY-TOKEN|ODD-NAME)=" )
+env | grep -E "^(MY-TOKEN|ODD-NAME)=" | sort'
+	[ "$status" -eq 0 ]
+	[ "$output" = "ODD-NAME=kept
+ODD-NAME=kept
+MY-TOKEN=canary
+ODD-NAME=kept" ]
+}
+
 @test "the plan kept by the shell does not hide a credential made after it" {
 	run sb 'sandbox run -q true
 touch -d "1 hour ago" "$HOME"
