@@ -236,32 +236,112 @@ static bool mount_root(const char *path)
 	       STATX_ATTR_MOUNT_ROOT;
 }
 
-/*
- * A mount point can be neither renamed nor removed.  Binding each
- * directory between the grant and a carved-out path over itself keeps the
- * sandbox from moving that parent away and leaving a free copy in its
- * place (mv .git old && mkdir .git), or from carrying a denied directory
- * off inside its renamed parent.
- */
-static int pin_parents(const struct corral_plan *plan,
-		       const struct corral_rule *r, struct corral_error *err)
+/* Whether a grant lets the sandbox write in dir or beneath it. */
+static bool writable(const struct corral_plan *plan, const char *dir)
 {
-	const char *grant = plan->rules[r->inside].path;
-	char buf[PATH_MAX];
-	char *p;
+	size_t i;
 
-	snprintf(buf, sizeof(buf), "%s", r->path);
-	p = buf + (strcmp(grant, "/") ? strlen(grant) : 0);
-	if (!*p)
-		return 0;
-	while ((p = strchr(p + 1, '/'))) {
-		*p = '\0';
-		if (!mount_root(buf) &&
-		    mount(buf, buf, NULL, MS_BIND | MS_REC, NULL))
-			return mount_fail(err, "pin", buf);
-		*p = '/';
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *g = &plan->rules[i];
+
+		if (g->kind == CORRAL_RULE_GRANT && g->exists &&
+		    (g->access & CORRAL_ACCESS_WRITE) &&
+		    corral_path_within(dir, g->path))
+			return true;
 	}
+	return false;
+}
+
+/* Whether the sandbox could rename, remove or replace the entry at name. */
+static bool movable(const struct corral_plan *plan, const char *name)
+{
+	char *slash = strrchr(name, '/'), *parent, *real;
+	bool ret;
+
+	parent = strndup(name, slash > name ? (size_t)(slash - name) : 1);
+	real = parent ? realpath(parent, NULL) : NULL;
+	ret = real && writable(plan, real);
+	free(parent);
+	free(real);
+	return ret;
+}
+
+/* A mount on a symlink itself: the new mount API does not follow it. */
+static int pin_link(const char *name, struct corral_error *err)
+{
+	int fd = (int)open_tree(AT_FDCWD, name,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					AT_SYMLINK_NOFOLLOW);
+	int ret = 0;
+
+	if (fd < 0)
+		return mount_fail(err, "pin", name);
+	if (move_mount(fd, "", AT_FDCWD, name, MOVE_MOUNT_F_EMPTY_PATH))
+		ret = mount_fail(err, "pin", name);
+	close(fd);
+	return ret;
+}
+
+static int pin_dir(const char *name, struct corral_error *err)
+{
+	if (mount(name, name, NULL, MS_BIND | MS_REC, NULL))
+		return mount_fail(err, "pin", name);
 	return 0;
+}
+
+/*
+ * A mount point can be neither renamed nor removed.  Each directory and
+ * symlink along path whose parent the sandbox may write is bound over
+ * itself, so that it cannot move that parent away and leave a free copy
+ * in its place (mv .git old && mkdir .git), carry a denied directory off
+ * inside its renamed parent, or swap a link (~/.bashrc -> dotfiles/bashrc)
+ * for a file of its own.  The last name is the carve-out itself, covered
+ * by its own mount unless it is a link.
+ */
+static int pin_names(const struct corral_plan *plan, const char *path,
+		     struct corral_error *err)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t i, len;
+	char c;
+	int ret = 0;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	len = strlen(buf);
+	for (i = 1; i <= len && !ret; i++) {
+		c = buf[i];
+		if (c != '/' && c != '\0')
+			continue;
+		buf[i] = '\0';
+		if (!lstat(buf, &st) && !mount_root(buf) && movable(plan, buf)) {
+			if (S_ISLNK(st.st_mode))
+				ret = pin_link(buf, err);
+			else if (S_ISDIR(st.st_mode) && c)
+				ret = pin_dir(buf, err);
+		}
+		buf[i] = c;
+	}
+	return ret;
+}
+
+/* Pin the canonical path and the path as named, through its symlinks. */
+static int pin_rule(const struct corral_plan *plan,
+		    const struct corral_rule *r, struct corral_error *err)
+{
+	char *named = NULL, *norm;
+	int ret = pin_names(plan, r->path, err);
+
+	if (ret || strpbrk(r->written, "*?[") ||
+	    corral_path_expand(r->written, plan->home, plan->workdir, &named,
+			       NULL))
+		return ret;
+	norm = corral_path_normalize(named);
+	if (norm && strcmp(norm, r->path))
+		ret = pin_names(plan, norm, err);
+	free(norm);
+	free(named);
+	return ret;
 }
 
 static int carve(const struct corral_plan *plan, struct corral_error *err)
@@ -272,11 +352,11 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 	for (i = 0; i < plan->n_rules && !ret; i++) {
 		const struct corral_rule *r = &plan->rules[i];
 
-		if (r->inside < 0 || r->lifted)
+		if (r->kind == CORRAL_RULE_GRANT || !r->exists || r->lifted)
 			continue;
-		ret = pin_parents(plan, r, err);
-		if (ret)
-			break;
+		ret = pin_rule(plan, r, err);
+		if (ret || r->inside < 0)
+			continue;
 		if (r->kind == CORRAL_RULE_DENY)
 			ret = r->is_dir ? mask_dir(r->path, err)
 					: mask_file(r->path, err);
