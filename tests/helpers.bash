@@ -193,6 +193,10 @@ no_canary_under()
 
 # --- cases shared by 11-policy and 12-fallback ---------------------------
 
+# unlink(2) by hand: the default policy blocks rm itself, and a case that
+# fails because rm cannot run would prove nothing about the path.
+UNLINK='/usr/bin/python3 -c "import os, sys; os.unlink(sys.argv[1])"'
+
 # A git-like project: protected .git/hooks and .git/config, one free file.
 make_git_dir()
 {
@@ -243,6 +247,13 @@ case_symlinked_dir()
 	run corral run --allow "$HOME" -- cat "$HOME/dotfiles/ssh/id_ed25519"
 	expect_failure
 	refute_output CANARY
+
+	# Nor can the link give way to a directory of the sandbox's making.
+	run corral run --allow "$HOME" -- sh -c \
+		"$UNLINK"' "$HOME/.ssh" || mv "$HOME/.ssh" "$HOME/old-ssh"; mkdir -p "$HOME/.ssh" && echo "ProxyCommand planted" >"$HOME/.ssh/config"'
+	expect_failure
+	[ "$(readlink "$HOME/.ssh")" = dotfiles/ssh ]
+	refute_exists "$HOME/dotfiles/ssh/config"
 	canaries_intact
 }
 
@@ -263,6 +274,11 @@ case_symlinked_file()
 	run corral run --allow "$HOME" -- cat "$HOME/dotfiles/netrc"
 	expect_failure
 	refute_output CANARY
+
+	run corral run --allow "$HOME" -- sh -c \
+		'echo "machine planted" >"$HOME/planted" && mv -f "$HOME/planted" "$HOME/.netrc"'
+	expect_failure
+	[ "$(readlink "$HOME/.netrc")" = dotfiles/netrc ]
 	canaries_intact
 }
 
@@ -318,7 +334,7 @@ case_protect_git()
 		'echo evil >.git/config' \
 		'echo evil >.git/hooks/pre-commit' \
 		'echo evil >.git/hooks/post-checkout' \
-		'rm -f .git/config && test ! -e .git/config' \
+		"$UNLINK .git/config"' && test ! -e .git/config' \
 		'echo evil >x && mv -f x .git/config' \
 		'echo evil >x && /usr/bin/python3 -c "import os; os.rename(\"x\", \".git/config\")"' \
 		'mv .git/hooks hooks.old && mkdir .git/hooks && echo evil >.git/hooks/pre-commit' \
@@ -333,11 +349,21 @@ case_protect_git()
 		refute_exists .git/hooks/post-checkout
 		rm -rf x h hooks.old git.old
 	done
+
+	# With the home granted, the project itself cannot be swapped.
+	run corral run --allow "$HOME" -- sh -c \
+		'cd "$HOME" && mv project project.old && mkdir -p project/.git/hooks && echo evil >project/.git/hooks/pre-commit'
+	expect_failure
+	refute_exists "$HOME/project.old"
+	expect_file .git/hooks/pre-commit "$(printf '#!/bin/sh\necho original hook')"
 }
 
 case_protect_rc()
 {
 	echo "# original rc" >"$HOME/.bashrc"
+	mkdir -p "$HOME/dotfiles"
+	echo "# original profile" >"$HOME/dotfiles/profile"
+	ln -s dotfiles/profile "$HOME/.profile"
 
 	run corral run --allow "$HOME" -- sh -c 'echo edited >>"$HOME/notes.txt"'
 	expect_status 0
@@ -352,6 +378,24 @@ case_protect_rc()
 	run corral run --allow "$HOME" -- cat "$HOME/.bashrc"
 	expect_status 0
 	expect_output "# original rc"
+
+	# A protected file that is a symlink: neither it nor the link changes.
+	run corral run --allow "$HOME" -- cat "$HOME/.profile"
+	expect_status 0
+	expect_output "# original profile"
+	for how in \
+		'echo evil >>"$HOME/.profile"' \
+		'echo evil >>"$HOME/dotfiles/profile"' \
+		"$UNLINK"' "$HOME/.profile" && echo evil >"$HOME/.profile"' \
+		'echo evil >"$1/p" && mv -f "$1/p" "$HOME/.profile"' \
+		'ln -sf "$1/p" "$HOME/.profile"' \
+		'mv "$HOME/dotfiles" "$HOME/old" && mkdir "$HOME/dotfiles" && echo evil >"$HOME/dotfiles/profile"'; do
+		run corral run --allow "$HOME" -- sh -c "$how" sh "$PROJECT"
+		expect_failure
+		[ "$(readlink "$HOME/.profile")" = dotfiles/profile ]
+		expect_file "$HOME/dotfiles/profile" "# original profile"
+		rm -rf "$HOME/old" "$PROJECT/p"
+	done
 }
 
 # /proc paths and symlinks lead to the same file, and so to the same deny.
