@@ -197,6 +197,33 @@ static int add_strings(struct loader *l, const struct source *src,
 	return ret;
 }
 
+/* A profile means the same wherever it is used from: no relative path. */
+static int want_absolute(struct loader *l, const struct source *src,
+			 const cJSON *item, const char *what)
+{
+	const char *path = item->valuestring;
+
+	if (path[0] && strchr("/~$", path[0]))
+		return 0;
+	return fail_at(l, src, item, false,
+		       "write /..., ~/..., $HOME/... or $WORKDIR/...",
+		       "%s: path '%s' is not absolute", what, path);
+}
+
+static int load_sockets(struct loader *l, const struct source *src,
+			const cJSON *list)
+{
+	const char *what = "network.unix_sockets";
+	const cJSON *item;
+	int ret = want_strings(l, src, list, what);
+
+	cJSON_ArrayForEach(item, list)
+		if (!ret)
+			ret = want_absolute(l, src, item, what);
+	return ret ? ret
+		   : add_strings(l, src, list, what, &l->plan->profile.sockets);
+}
+
 static int load_paths(struct loader *l, const struct source *src,
 		      const cJSON *list, const struct fs_key *k)
 {
@@ -211,11 +238,9 @@ static int load_paths(struct loader *l, const struct source *src,
 
 		if (ret)
 			break;
-		if (!strchr("/~$", path[0]))
-			return fail_at(l, src, item, false,
-				       "write /..., ~/..., $HOME/... or $WORKDIR/...",
-				       "%s: path '%s' is not absolute", what,
-				       path);
+		ret = want_absolute(l, src, item, what);
+		if (ret)
+			return ret;
 		if (corral_plan_add(l->plan, k->kind, k->access, path,
 				    src->origin, l->err))
 			return refail_at(l, src, item);
@@ -305,8 +330,7 @@ static int load_network(struct loader *l, const struct source *src,
 		else if (!strcmp(item->string, "bind"))
 			ret = add_ports(l, src, item, "network.bind", &acc->bind);
 		else if (!strcmp(item->string, "unix_sockets"))
-			ret = add_strings(l, src, item, "network.unix_sockets",
-					  &acc->sockets);
+			ret = load_sockets(l, src, item);
 		else
 			ret = fail_at(l, src, item, true,
 				      "network keys: connect bind unix_sockets",
@@ -485,6 +509,26 @@ static int check_limit(struct loader *l, const struct source *src,
 	return 0;
 }
 
+/* A limit's value as text: a string as it is, a whole number printed. */
+static int limit_word(struct loader *l, const struct source *src,
+		      const cJSON *item, char *word, size_t size)
+{
+	if (cJSON_IsString(item)) {
+		snprintf(word, size, "%s", item->valuestring);
+		return 0;
+	}
+	if (!cJSON_IsNumber(item))
+		return fail_at(l, src, item, false, NULL,
+			       "limits.%s must be a number or a string",
+			       item->string);
+	snprintf(word, size, "%.0f", item->valuedouble);
+	if (item->valuedouble < 0 || strtod(word, NULL) != item->valuedouble)
+		return fail_at(l, src, item, false, NULL,
+			       "limits.%s must be a whole number",
+			       item->string);
+	return 0;
+}
+
 /* Limits become "key=value" words, parsed again with the flags' ones. */
 static int load_limits(struct loader *l, const struct source *src,
 		       const cJSON *limits)
@@ -508,15 +552,9 @@ static int load_limits(struct loader *l, const struct source *src,
 			return fail_at(l, src, item, true,
 				       "limits keys: mem procs cpu fsize nofile timeout",
 				       "unknown key 'limits.%s'", item->string);
-		if (cJSON_IsNumber(item) && item->valuedouble >= 0)
-			snprintf(word, sizeof(word), "%.0f", item->valuedouble);
-		else if (cJSON_IsString(item))
-			snprintf(word, sizeof(word), "%s", item->valuestring);
-		else
-			return fail_at(l, src, item, false, NULL,
-				       "limits.%s must be a number or a string",
-				       item->string);
-		ret = check_limit(l, src, item, word);
+		ret = limit_word(l, src, item, word, sizeof(word));
+		if (!ret)
+			ret = check_limit(l, src, item, word);
 		if (ret)
 			return ret;
 		if (!strcmp(item->string, "timeout")) {
