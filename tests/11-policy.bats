@@ -100,6 +100,21 @@ teardown()
 	refute_exists ran
 }
 
+@test "the working directory never lifts a deny: starting in ~/.ssh is refused" {
+	cd "$HOME/.ssh"
+	run corral run -- sh -c 'cat id_ed25519; echo ran >"$1/ran"' sh "$SCRATCH"
+	expect_status 125
+	expect_output "lies inside denied"
+	expect_output "hint:"
+	refute_output CANARY
+	refute_exists "$SCRATCH/ran"
+
+	cd "$PROJECT"
+	run corral run --allow "$SCRATCH" -- sh -c 'echo ran >"$1/ran"' sh "$SCRATCH"
+	expect_status 0
+	expect_file "$SCRATCH/ran" ran
+}
+
 @test "a denied ~/.ssh that is a symlink reads neither by the link nor at its target" {
 	case_symlinked_dir
 }

@@ -379,6 +379,15 @@ case_protect_rc()
 	expect_status 0
 	expect_output "# original rc"
 
+	# corral's own configuration is protected the same way.
+	mkdir -p "$HOME/.config/corral"
+	echo '{}' >"$HOME/.config/corral/config.json"
+	run corral run --allow "$HOME" -- sh -c \
+		'echo evil >>"$HOME/.config/corral/config.json" || echo "{}" >"$HOME/.config/corral/new.json"'
+	expect_failure
+	expect_file "$HOME/.config/corral/config.json" '{}'
+	refute_exists "$HOME/.config/corral/new.json"
+
 	# A protected file that is a symlink: neither it nor the link changes.
 	run corral run --allow "$HOME" -- cat "$HOME/.profile"
 	expect_status 0
@@ -476,6 +485,11 @@ case_odd_paths()
 	run corral run --allow "$SCRATCH//shared data/" -- \
 		sh -c 'echo written >"$1/file"' sh "$SCRATCH/shared data"
 	expect_status 0
+	expect_file "$SCRATCH/shared data/file" written
+	run corral run --read "$SCRATCH/missing/../shared data/./" -- \
+		sh -c 'cat "$1/file" && echo more >>"$1/file"' sh "$SCRATCH/shared data"
+	expect_failure
+	expect_output written
 	expect_file "$SCRATCH/shared data/file" written
 	run corral run -- sh -c 'echo written >"$1/other"' sh "$SCRATCH/shared data"
 	expect_failure
