@@ -7,16 +7,17 @@
 #   corral run -- /bin/true        the standalone binary, for reference
 #
 # Each figure is the median over ROUNDS rounds of N calls in a bash loop.
-# The shell keeps a plan for about a second; before each round it runs
-# one `sandbox run`, so that the subshells of the warm case find it.
+# The shell keeps a plan for about a second: rounds are short, and each
+# starts with one `sandbox run`, so that the subshells of the warm case
+# find the plan their parent built.
 #
 #   bench/bash-builtin.sh [N [ROUNDS]]
 #   SANDBOX=… CORRAL=… bench/bash-builtin.sh
 set -u
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-N=${1:-100}
-ROUNDS=${2:-9}
+N=${1:-20}
+ROUNDS=${2:-21}
 SANDBOX=${SANDBOX:-$here/build/sandbox}
 CORRAL=${CORRAL:-$here/build/corral}
 
