@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# The sandbox builtin of the zsh module in an interactive zsh on a real
+# terminal: tmux gives the shell a pty, send-keys types (Ctrl-C and
+# Ctrl-Z included), capture-pane reads the screen back.
+
+setup()
+{
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	ZSH_MODULES=${CORRAL_ZSH_MODULE_DIR:-$BATS_TEST_DIRNAME/../build/zsh}
+	ZSH_MODULES=$(cd "$ZSH_MODULES" 2>/dev/null && pwd) || ZSH_MODULES=
+	if [ ! -f "$ZSH_MODULES/corral/sandbox.so" ]; then
+		echo "no module at ${CORRAL_ZSH_MODULE_DIR:-build/zsh}/corral/sandbox.so: run make" >&2
+		return 1
+	fi
+
+	export HOME=$BATS_TEST_TMPDIR/home
+	mkdir -p "$HOME/.ssh"
+	echo canary-key >"$HOME/.ssh/id_ed25519"
+	echo my-notes >"$HOME/notes.txt"
+
+	# A server of our own: never the user's, and gone after the test.
+	SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
+		env -i HOME="$HOME" PATH="$PATH" TERM=xterm \
+		ZSH_MODULES="$ZSH_MODULES" PS1='prompt$ ' zsh -f -i
+	type_line 'cd ~ && module_path=($ZSH_MODULES $module_path) && zmodload corral/sandbox && echo loaded'
+	await '^loaded$'
+}
+
+teardown()
+{
+	[ -z "${SOCK:-}" ] || tmux -S "$SOCK" kill-server 2>/dev/null || true
+}
+
+pane()
+{
+	tmux -S "$SOCK" capture-pane -p -J -S -500
+}
+
+type_line()
+{
+	tmux -S "$SOCK" send-keys -l -- "$1"
+	tmux -S "$SOCK" send-keys Enter
+}
+
+# await ERE: until a line on screen matches, for at most ten seconds.
+await()
+{
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		pane | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "no line matching /$1/ on the screen:" >&2
+	pane >&2
+	return 1
+}
+
+# A process whose command line matches ERE, in this test's session.
+running()
+{
+	pgrep -f -- "$1" >/dev/null
+}
+
+# await_process ERE: until a process's command line matches, or fail.
+await_process()
+{
+	local i
+
+	for ((i = 0; i < 50; i++)); do
+		running "$1" && return 0
+		sleep 0.1
+	done
+	echo "no process matching /$1/" >&2
+	return 1
+}
+
+# await_gone ERE: until no process's command line matches, or fail.
+await_gone()
+{
+	local i
+
+	for ((i = 0; i < 30; i++)); do
+		running "$1" || return 0
+		sleep 0.1
+	done
+	echo "still running: /$1/" >&2
+	return 1
+}
+
+@test "a top-level interactive shell refuses to confine itself and stays free" {
+	type_line 'sandbox; echo "refused=$?"'
+	await '^refused=125$'
+	# Interactively zsh prints the builtin's name alone before a message.
+	pane | grep -q "^sandbox: refusing to confine this interactive shell"
+	pane | grep -q '^hint: .*--force'
+
+	type_line 'cat ~/.ssh/id_ed25519'
+	await '^canary-key$'
+}
+
+# zsh runs the last stage of a pipeline in the shell itself: there a
+# bare sandbox would confine the interactive shell, so it refuses too.
+@test "a bare sandbox at the end of a pipeline refuses to confine the interactive shell" {
+	type_line 'echo | sandbox -q; echo "refused=$?"'
+	await '^refused=125$'
+	type_line 'cat ~/.ssh/id_ed25519; sandbox status | head -1'
+	await '^canary-key$'
+	await '^confined: no$'
+
+	type_line 'echo | ( sandbox -q; cat ~/.ssh/id_ed25519 2>/dev/null || echo "sub denied" )'
+	await '^sub denied$'
+}
+
+@test "a subshell of the interactive shell confines itself without --force" {
+	type_line '( sandbox -q; cat ~/notes.txt; cat ~/.ssh/id_ed25519 2>/dev/null || echo "sub denied" )'
+	await '^sub denied$'
+	pane | grep -q '^my-notes$'
+	type_line 'cat ~/.ssh/id_ed25519'
+	await '^canary-key$'
+}
+
+@test "--force confines the interactive shell itself, which keeps working" {
+	type_line 'sandbox -q --force; echo "forced=$?"'
+	await '^forced=0$'
+	type_line 'cat ~/.ssh/id_ed25519 2>/dev/null || echo "key denied"'
+	await '^key denied$'
+	type_line 'cat ~/notes.txt; sandbox status | head -1'
+	await '^my-notes$'
+	await '^confined: yes$'
+	type_line 'sandbox run -q cat ~/notes.txt; echo "run=$?"'
+	await '^run=0$'
+}
+
+# As for any command, Ctrl-C also ends the rest of the line typed: the
+# status is asked for on a line of its own.
+@test "Ctrl-C reaches the confined command and leaves no process behind" {
+	type_line 'f() { sleep 9871; }; sandbox run -q f'
+	await_process 'sleep 9871'
+	tmux -S "$SOCK" send-keys C-c
+	type_line 'echo "interrupted=$?"'
+	await '^interrupted=130$'
+	await_gone 'sleep 9871'
+
+	type_line 'sandbox run -q sleep 9872'
+	await_process 'sleep 9872'
+	tmux -S "$SOCK" send-keys C-c
+	type_line 'echo "interrupted=$?"; cat ~/notes.txt'
+	await '^my-notes$'
+	[ "$(pane | grep -c '^interrupted=130$')" -eq 2 ]
+	await_gone 'sleep 9872'
+}
+
+@test "Ctrl-Z stops the confined command; jobs lists it; fg brings it back with its status" {
+	type_line 'sandbox run -q sh -c "sleep 2; exit 7"; echo "stopped=$?"'
+	sleep 0.5
+	tmux -S "$SOCK" send-keys C-z
+	await '^stopped=148$'
+	await 'suspended +sandbox run -q sh'
+	type_line 'jobs'
+	await '^\[1\] +\+ suspended +sandbox run -q sh'
+	type_line 'fg; echo "fg=$?"'
+	await '^fg=7$'
+}
+
+# zsh runs a function in the shell itself, and loses its status when it
+# is stopped and resumed; run forks, so the stopped job is the function's
+# own process and fg returns its status.
+@test "Ctrl-Z and fg keep a shell function's status" {
+	type_line 'f() { sleep 2; return 4; }; sandbox run -q f; echo "stopped=$?"'
+	sleep 0.5
+	tmux -S "$SOCK" send-keys C-z
+	await '^stopped=148$'
+	type_line 'fg; echo "fg=$?"'
+	await '^fg=4$'
+}
+
+@test "Ctrl-Z stops a pipeline around a confined command; fg finishes it" {
+	type_line 'sandbox run -q sh -c "sleep 2; cat ~/notes.txt" | tr a-z A-Z'
+	sleep 0.5
+	tmux -S "$SOCK" send-keys C-z
+	await 'suspended +sandbox run'
+	type_line 'fg; echo "fg=$?"'
+	await '^fg=0$'
+	pane | grep -q '^MY-NOTES$'
+}
+
+@test "bg and wait run a stopped confined command to its end" {
+	type_line 'sandbox run -q sh -c "sleep 1; cat ~/notes.txt; exit 5"; echo "stopped=$?"'
+	sleep 0.4
+	tmux -S "$SOCK" send-keys C-z
+	await '^stopped=148$'
+	type_line 'bg; wait %1; echo "waited=$?"'
+	await '^waited=5$'
+	pane | grep -q '^my-notes$'
+}
+
+@test "a confined command started with & is a background job like any other" {
+	type_line 'sandbox run -q sh -c "sleep 1; exit 3" &'
+	await '^\[1\] [0-9]+$'
+	type_line 'jobs; wait %1; echo "waited=$?"'
+	await '^waited=3$'
+}
+
+@test "the interactive shell unloads and reloads the module" {
+	type_line 'zmodload -u corral/sandbox; whence sandbox >/dev/null || echo gone'
+	await '^gone$'
+	type_line 'zmodload corral/sandbox && sandbox run -q cat ~/notes.txt'
+	await '^my-notes$'
+	type_line 'sandbox run -q cat ~/.ssh/id_ed25519 2>/dev/null || echo "still denies"'
+	await '^still denies$'
+}
