@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,8 +111,11 @@ static int confine_and_exec(struct corral_plan *plan, char **argv)
 		fprintf(stderr, "corral: cannot fork: %s\n", strerror(errno));
 		return CORRAL_EXIT_FAILURE;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		/* Should corral itself be killed, the command goes with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		_exit(become(plan, argv));
+	}
 	ret = corral_supervise(plan, pid);
 	if (ret < 0) {
 		fprintf(stderr, "corral: cannot wait for '%s': %s\n", argv[0],

@@ -142,8 +142,6 @@ static int prepare(struct corral_plan *plan, struct corral_error *err)
 	if (!ret && corral_env_scrub(plan))
 		ret = corral_fail(err, -ENOMEM, NULL,
 				  "prepare: cannot scrub the environment");
-	if (!ret)
-		ret = corral_limits_apply(plan, err);
 	return ret;
 }
 
@@ -179,7 +177,12 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 		if (ret)
 			return ret;
 	}
-	ret = set_environment(plan, err);
+	/* Inside the user namespace, procs counts the sandbox's own. */
+	ret = corral_limits_apply(plan, err);
+	if (!ret && plan->root)
+		ret = corral_drop_root_capabilities(err);
+	if (!ret)
+		ret = set_environment(plan, err);
 	if (!ret)
 		ret = compile_filter(plan, err);
 	if (!ret)

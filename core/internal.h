@@ -115,6 +115,7 @@ struct corral_plan {
 	struct corral_words set_env;
 	struct corral_words sockets; /* named UNIX sockets left reachable */
 	struct corral_words daemons; /* daemon sockets the view hides */
+	int *socket_fds;             /* the allowed sockets, while masking */
 	unsigned long long limits[CORRAL_N_LIMITS]; /* 0: not limited */
 	long timeout_ms;
 	void *filter;       /* the compiled seccomp program */
@@ -191,6 +192,7 @@ int corral_timeout_parse(struct corral_plan *plan, const char *text,
 int corral_limits_apply(const struct corral_plan *plan,
 			struct corral_error *err);
 void corral_limits_describe(const struct corral_plan *plan, FILE *f);
+void corral_limits_current(FILE *f);
 
 /* blocklist.c */
 int corral_blocklist_resolve(struct corral_plan *plan,
@@ -209,6 +211,7 @@ int corral_seccomp_load(const struct corral_plan *plan,
 
 /* view.c */
 int corral_daemon_paths(struct corral_plan *plan);
+int corral_drop_root_capabilities(struct corral_error *err);
 int corral_write_file(const char *path, const char *text);
 int corral_view_apply(struct corral_plan *plan, struct corral_error *err);
 

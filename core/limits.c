@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,21 @@ long corral_plan_timeout_ms(const struct corral_plan *plan)
 	return plan->timeout_ms;
 }
 
+/* Remove the empty cgroups that earlier sandboxes of root left behind. */
+static void sweep_cgroups(const char *root)
+{
+	char pattern[PATH_MAX];
+	glob_t g;
+	size_t i;
+
+	snprintf(pattern, sizeof(pattern), "%s/corral-*", root);
+	if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		rmdir(g.gl_pathv[i]); /* fails, harmlessly, while in use */
+	globfree(&g);
+}
+
 /* Root is exempt from RLIMIT_NPROC: a pids cgroup of its own holds it. */
 static int root_pids_cgroup(unsigned long long max, struct corral_error *err)
 {
@@ -154,8 +170,10 @@ static int root_pids_cgroup(unsigned long long max, struct corral_error *err)
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]) && ret; i++) {
 		snprintf(file, sizeof(file), "%s/pids.max", roots[i]);
 		snprintf(dir, sizeof(dir), "%s/corral-%d", roots[i], getpid());
-		if (access(roots[i], W_OK) ||
-		    (mkdir(dir, 0755) && errno != EEXIST))
+		if (access(roots[i], W_OK))
+			continue;
+		sweep_cgroups(roots[i]);
+		if (mkdir(dir, 0755) && errno != EEXIST)
 			continue;
 		snprintf(file, sizeof(file), "%s/pids.max", dir);
 		snprintf(value, sizeof(value), "%llu", max);
@@ -227,4 +245,49 @@ void corral_limits_describe(const struct corral_plan *plan, FILE *f)
 	if (plan->timeout_ms)
 		fprintf(f, "timeout: %ld ms, then the command and its descendants are ended (exit 124)\n",
 			plan->timeout_ms);
+}
+
+/* A pids cgroup made by corral (for root), and its maximum. */
+static void pids_cgroup_current(FILE *f)
+{
+	char line[PATH_MAX], file[PATH_MAX + 64], max[32] = "";
+	const char *path;
+	FILE *cg = fopen("/proc/self/cgroup", "re"), *m;
+
+	while (cg && fgets(line, sizeof(line), cg)) {
+		line[strcspn(line, "\n")] = '\0';
+		path = strstr(line, ":pids:");
+		if (!path || !strstr(path, "/corral-"))
+			continue;
+		snprintf(file, sizeof(file), "/sys/fs/cgroup/pids%s/pids.max",
+			 path + 6);
+		m = fopen(file, "re");
+		if (m && fgets(max, sizeof(max), m))
+			fprintf(f, " (procs by the pids cgroup: %.*s)",
+				(int)strcspn(max, "\n"), max);
+		if (m)
+			fclose(m);
+	}
+	if (cg)
+		fclose(cg);
+}
+
+/* The limits in force on this process, read back from the kernel. */
+void corral_limits_current(FILE *f)
+{
+	struct rlimit rl;
+	size_t i;
+
+	fprintf(f, "limits: in force:");
+	for (i = 0; i < N_LIMITS; i++) {
+		if (getrlimit(limit_keys[i].resource, &rl))
+			continue;
+		if (rl.rlim_cur == RLIM_INFINITY)
+			fprintf(f, " %s=unlimited", limit_keys[i].key);
+		else
+			fprintf(f, " %s=%llu", limit_keys[i].key,
+				(unsigned long long)rl.rlim_cur);
+	}
+	pids_cgroup_current(f);
+	fprintf(f, "\n");
 }

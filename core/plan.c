@@ -610,6 +610,7 @@ void corral_plan_free(struct corral_plan *plan)
 	free(plan->blocked);
 	profile_acc_free(&plan->profile);
 	free(plan->filter);
+	free(plan->socket_fds);
 	free(plan->rules);
 	free(plan->home);
 	free(plan->workdir);

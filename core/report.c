@@ -427,7 +427,11 @@ int corral_status(char **out)
 
 		fprintf(t.f, "policy: %s\n", desc);
 		parse_summary(desc, &seen);
+		fprintf(t.f, "filesystem: Landlock ABI %d, %s\n", seen.abi,
+			seen.namespaces ? "with a private mount namespace"
+					: "Landlock alone (no view)");
 		describe_guarantees(&seen, t.f);
+		corral_limits_current(t.f);
 	} else if (desc)
 		fprintf(t.f, "warning: %s says '%s', but no sandbox is in force\n",
 			CORRAL_ENV_SANDBOX, desc);

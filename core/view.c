@@ -379,7 +379,7 @@ static int add_daemon(struct corral_plan *plan, const char *path)
 	if (!real)
 		return -ENOMEM;
 	for (i = 0; i < plan->sockets.n; i++)
-		if (corral_path_within(plan->sockets.v[i], real))
+		if (!strcmp(plan->sockets.v[i], real))
 			exists = false; /* left reachable on request */
 	ret = exists ? corral_words_add(&plan->daemons, real) : 0;
 	free(real);
@@ -441,19 +441,113 @@ static int mask_blocked(const struct corral_plan *plan,
 }
 
 /* Mask every daemon path that this view still shows. */
-static int hide_daemons(const struct corral_plan *plan,
-			struct corral_error *err)
+/* Make path's parent directories and an empty file for a mount on it. */
+static int make_mount_point(const char *path)
 {
+	char buf[PATH_MAX], *p;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strchr(buf + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	fd = open(buf, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A daemon directory that holds a socket the user allowed: masked like
+ * the others, with only that socket bound back into the empty tmpfs.
+ */
+static int mask_dir_keeping(const struct corral_plan *plan, const char *dir,
+			    struct corral_error *err)
+{
+	char src[64];
+	size_t i;
+	int fd, ret = 0;
+
+	if (mount("corral-daemons", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=64k,mode=0755"))
+		return mount_fail(err, "mask", dir);
+	for (i = 0; i < plan->sockets.n && !ret; i++) {
+		if (!corral_path_within(plan->sockets.v[i], dir))
+			continue;
+		fd = plan->socket_fds ? plan->socket_fds[i] : -1;
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+		errno = -make_mount_point(plan->sockets.v[i]);
+		if (fd < 0 || errno ||
+		    mount(src, plan->sockets.v[i], NULL, MS_BIND, NULL))
+			ret = mount_fail(err, "keep", plan->sockets.v[i]);
+	}
+	if (!ret && mount(NULL, dir, NULL,
+			  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=64k,mode=0755"))
+		ret = mount_fail(err, "mask", dir);
+	return ret;
+}
+
+static bool keeps_socket(const struct corral_plan *plan, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < plan->sockets.n; i++)
+		if (corral_path_within(plan->sockets.v[i], dir))
+			return true;
+	return false;
+}
+
+/* Open each allowed socket before the masks hide it. */
+static int open_sockets(struct corral_plan *plan)
+{
+	size_t i;
+
+	if (!plan->sockets.n)
+		return 0;
+	plan->socket_fds = calloc(plan->sockets.n, sizeof(int));
+	if (!plan->socket_fds)
+		return -ENOMEM;
+	for (i = 0; i < plan->sockets.n; i++)
+		plan->socket_fds[i] = open(plan->sockets.v[i],
+					   O_PATH | O_CLOEXEC);
+	return 0;
+}
+
+static void close_sockets(struct corral_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; plan->socket_fds && i < plan->sockets.n; i++)
+		if (plan->socket_fds[i] >= 0)
+			close(plan->socket_fds[i]);
+	free(plan->socket_fds);
+	plan->socket_fds = NULL;
+}
+
+static int hide_daemons(struct corral_plan *plan, struct corral_error *err)
+{
+	const char *path;
 	struct stat st;
 	size_t i;
-	int ret = 0;
+	int ret = open_sockets(plan);
 
 	for (i = 0; i < plan->daemons.n && !ret; i++) {
-		if (lstat(plan->daemons.v[i], &st))
+		path = plan->daemons.v[i];
+		if (lstat(path, &st))
 			continue; /* gone with the private /tmp */
-		ret = S_ISDIR(st.st_mode) ? mask_dir(plan->daemons.v[i], err)
-					  : mask_file(plan->daemons.v[i], err);
+		if (!S_ISDIR(st.st_mode))
+			ret = mask_file(path, err);
+		else if (keeps_socket(plan, path))
+			ret = mask_dir_keeping(plan, path, err);
+		else
+			ret = mask_dir(path, err);
 	}
+	close_sockets(plan);
 	return ret;
 }
 
@@ -477,6 +571,43 @@ static int reenter_cwd(struct corral_error *err)
 				  cwd, strerror(errno));
 	free(cwd);
 	return ret;
+}
+
+/*
+ * Root stays root inside (it owns files, binds low ports, changes ids),
+ * but without the capabilities that reach past Landlock or the machine:
+ * CAP_SYS_ADMIN and CAP_PERFMON would read /proc/<pid>/environ of any
+ * process, CAP_SYS_RESOURCE would raise the limits, and so on.
+ */
+int corral_drop_root_capabilities(struct corral_error *err)
+{
+	static const int kept[] = { 0, 1, 2, 3, 4, 5, 6, 7, 10, 13, 18, 29 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t keep = 0;
+	size_t i;
+	int cap;
+
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		keep |= 1ULL << kept[i];
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return corral_fail(err, -errno, NULL,
+					   "cannot drop capability %d: %s", cap,
+					   strerror(errno));
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (syscall(SYS_capget, &hdr, data))
+		return corral_fail(err, -errno, NULL,
+				   "cannot read capabilities: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		data[i].effective &= (uint32_t)(keep >> (32 * i));
+		data[i].permitted &= (uint32_t)(keep >> (32 * i));
+		data[i].inheritable &= (uint32_t)(keep >> (32 * i));
+	}
+	if (syscall(SYS_capset, &hdr, data))
+		return corral_fail(err, -errno, NULL,
+				   "cannot drop capabilities: %s", strerror(errno));
+	return 0;
 }
 
 /* Give up every capability the user namespace granted us. */

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libcjson-dev libseccomp-dev bats git python3
 python3-venv tmux util-linux bash-builtins zsh zsh-dev libcap-dev libssl-dev
-libreadline-dev strace"
+libreadline-dev strace procps iproute2"
 
 # A node from elsewhere (nvm, a tarball) is as good as Debian's.
 if ! command -v node >/dev/null 2>&1; then
