@@ -134,23 +134,26 @@ int corral_env_check(const struct corral_words *keep,
 	return 0;
 }
 
-/* Remove from environ every variable the plan removes. */
+/*
+ * Remove from environ every variable the plan removes, by compacting the
+ * array in place: a host shell may export its own unsetenv that works on
+ * its variable table and leaves environ alone.
+ */
 int corral_env_scrub(const struct corral_plan *plan)
 {
 	extern char **environ;
-	size_t i = 0;
+	size_t from, to = 0;
 	char *name;
-	int ret = 0;
 
-	while (!ret && environ && environ[i]) {
-		name = strndup(environ[i], strcspn(environ[i], "="));
+	for (from = 0; environ && environ[from]; from++) {
+		name = strndup(environ[from], strcspn(environ[from], "="));
 		if (!name)
 			return -ENOMEM;
 		if (!corral_plan_env_removes(plan, name))
-			i++;
-		else if (unsetenv(name))
-			ret = -errno;
+			environ[to++] = environ[from];
 		free(name);
 	}
-	return ret;
+	if (environ)
+		environ[to] = NULL;
+	return 0;
 }
