@@ -85,11 +85,11 @@ unit: $(BUILD)/unit-tests
 
 # The manual pages come from --help; they are committed so that
 # `man ./docs/corral.1` works in a fresh clone, and a test keeps them in step.
-man: $(BUILD)/corral tools/man.sh
+man: $(BUILD)/corral $(BUILD)/sandbox tools/man.sh
 	$(BUILD)/corral --help > $(BUILD)/help.txt
 	sh tools/man.sh corral $(BUILD)/help.txt > docs/corral.1
-	sed 's/corral \([a-z]*\) /sandbox \1 /; s/^       corral /       sandbox /; s/^usage: corral /usage: sandbox /' \
-		$(BUILD)/help.txt > $(BUILD)/sandbox-help.txt
+	bash -c 'enable -f ./$(BUILD)/sandbox sandbox && sandbox --help' | \
+		sed -n '/^usage:/,$$p' > $(BUILD)/sandbox-help.txt
 	sh tools/man.sh sandbox $(BUILD)/sandbox-help.txt > docs/sandbox.1
 
 install: $(BUILD)/corral
@@ -116,3 +116,6 @@ clean:
 
 # Fronts beyond the CLI (the shell builtins) bring their own rules.
 -include builtin/*.mk
+
+# make bench: side-by-side benchmarks (bench/run.sh).
+-include bench/bench.mk

@@ -38,9 +38,12 @@ must stay out of reach inside granted directories, and a seccomp filter.
 TEXT
 fi
 printf '.PP\n'
-# Subcommands: "  name  text" lines between the usage and "options:".
-sed -n '/^$/,/^options:/p' "$help" | grep -E '^  [a-z]' |
-	sed -e 's/^  \([a-z]*\) *\(.*\)/.TP\n.B \1\n\2/' -e 's/\\/\\\\/g'
+# Subcommands: "  name  text" lines, and their indented continuations,
+# between the usage and "options:".
+sed -n '/^$/,/^options:/p' "$help" | sed -e 's/\\/\\\\/g' | awk '
+	/^  [a-z(]/ { name = $1; sub(/^  [^ ]+ +/, ""); print ".TP\n.B " name; print; next }
+	/^      +[^ ]/ { sub(/^ +/, ""); print }'
+
 printf '.SH OPTIONS\n'
 sed -n '/^options:/,/^$/p' "$help" | grep -E '^ +-' |
 	sed -e 's/^ *\(-[^ ].*[^ ]\)   *\([^ ].*\)$/.TP\n.B \1\n\2/' \
