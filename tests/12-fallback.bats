@@ -82,6 +82,14 @@ teardown()
 	case_odd_paths
 }
 
+@test "fallback: a directory denied in the project is neither read, written nor copied" {
+	case_deny_in_project
+}
+
+@test "fallback: a descriptor to a credential opened outside does not survive into the sandbox" {
+	case_inherited_fd
+}
+
 @test "fallback: a rule on a missing path is noted and drops no other rule" {
 	case_missing_paths
 }

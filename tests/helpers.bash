@@ -340,14 +340,16 @@ case_protect_git()
 		'mv .git/hooks hooks.old && mkdir .git/hooks && echo evil >.git/hooks/pre-commit' \
 		'mkdir -p h && echo evil >h/pre-commit && /usr/bin/python3 -c "import os; os.rename(\"h\", \".git/hooks\")"' \
 		'mv .git git.old && mkdir -p .git/hooks && echo evil >.git/config' \
-		'truncate -s 0 .git/config'; do
+		'truncate -s 0 .git/config' \
+		'ln .git/config cfg && echo evil >>cfg' \
+		'ln .git/hooks/pre-commit hook && echo evil >>hook'; do
 		run corral run -- sh -c "$how"
 		expect_failure
 		expect_file .git/config "[core] original"
 		expect_file .git/hooks/pre-commit \
 			"$(printf '#!/bin/sh\necho original hook')"
 		refute_exists .git/hooks/post-checkout
-		rm -rf x h hooks.old git.old
+		rm -rf x h hooks.old git.old cfg hook
 	done
 
 	# With the home granted, the project itself cannot be swapped.
@@ -531,6 +533,42 @@ case_cwd_inside_deny()
 	expect_failure
 	refute_output CANARY
 	run corral run --no-cwd --allow "$HOME" -- cat ../.aws/credentials
+	expect_failure
+	refute_output CANARY
+}
+
+# A denied directory in the project: no reading, no writing, no creating.
+case_deny_in_project()
+{
+	mkdir -p secrets src
+	echo "CANARY-project-secret" >secrets/token
+
+	run corral run --deny secrets -- sh -c 'echo code >src/main.c && cat src/main.c'
+	expect_status 0
+	expect_output code
+
+	for how in 'cat secrets/token' 'echo x >>secrets/token' \
+		'echo x >secrets/new' 'mkdir secrets/sub' 'cp -r secrets copy && cat copy/token'; do
+		run corral run --deny secrets -- sh -c "$how"
+		expect_failure
+		refute_output CANARY
+	done
+	expect_file secrets/token "CANARY-project-secret"
+	refute_exists secrets/new
+	refute_exists secrets/sub
+	no_canary_under src
+}
+
+# Descriptors beyond the standard three do not survive into the sandbox.
+case_inherited_fd()
+{
+	run corral run --allow "$HOME" -- cat /dev/stdin <"$HOME/notes.txt"
+	expect_status 0
+	expect_output "notes, free to read"
+
+	exec 5<"$HOME/.ssh/id_ed25519"
+	run corral run --allow "$HOME" -- sh -c 'cat <&5; cat /proc/self/fd/5'
+	exec 5<&-
 	expect_failure
 	refute_output CANARY
 }
