@@ -110,6 +110,7 @@ static struct slot cache[CACHE_SLOTS];
 static unsigned long cache_clock;
 static char *help_text;
 static struct names scanned;
+static bool scan_failed;
 
 static const char synopsis[] =
 	"Confine this shell, or one command, with corral.\n"
@@ -125,7 +126,9 @@ static const char synopsis[] =
 	"           'cmd | sandbox' confines this shell, not a subshell\n"
 	"  run      run COMMAND confined in a child: a program, a shell\n"
 	"           function (with this shell's functions and parameters) or\n"
-	"           a builtin; its exit status is the command's\n"
+	"           a builtin; its exit status is the command's.  As for\n"
+	"           any zsh builtin, VAR=value before sandbox is not exported:\n"
+	"           use --set-env VAR=value, or export VAR\n"
 	"  why      say what the policy allows on PATH, and why\n"
 	"  status   is this shell confined? by which policy and mechanisms\n"
 	"  check    what this kernel and system support\n"
@@ -501,13 +504,14 @@ static void scan_name(HashNode node, int flags)
 {
 	(void)flags;
 	if (names_add(&scanned, node->nam))
-		return;
+		scan_failed = true;
 }
 
 /*
  * The names of the parameters the plan removes, unset ones included: an
  * unset local can hide an exported global that comes back when the
- * function returns.  Names are unmetafied, as the environment has them.
+ * function returns.  Judged unmetafied, as the environment has them.
+ * NULL when memory ran out: a name left unjudged could be a secret.
  */
 static char **judge_shell(const struct plan_ref *ref)
 {
@@ -516,16 +520,23 @@ static char **judge_shell(const struct plan_ref *ref)
 	size_t i;
 
 	names_free(&scanned);
+	scan_failed = false;
 	scanhashtable(paramtab, 0, 0, 0, scan_name, 0);
-	for (i = 0; i < scanned.n; i++) {
+	for (i = 0; i < scanned.n && !scan_failed; i++) {
 		plain = dupstring(scanned.v[i]);
 		unmetafy(plain, NULL);
 		if (removes(ref, plain) && names_add(&out, scanned.v[i]))
-			break;
+			scan_failed = true;
 	}
+	if (!scan_failed && !out.v && names_add(&out, ""))
+		scan_failed = true;
 	names_free(&scanned);
-	if (!out.v)
-		names_add(&out, "");
+	if (scan_failed) {
+		names_free(&out);
+		zwarnnam(NAME, "cannot list this shell's parameters: %e",
+			 ENOMEM);
+		return NULL;
+	}
 	return out.v;
 }
 
@@ -724,6 +735,10 @@ static int confine_shell(const struct call *c)
 	}
 	print_notes(ref.plan, 0, c->opts.verbosity);
 	names = judge_shell(&ref);
+	if (!names) {
+		put_plan(&ref);
+		return fail_closed(false);
+	}
 	ret = confine_here(&ref, names, c->opts.verbosity);
 	free_judged(names);
 	/* Every kept plan predates this domain, and this one is spent. */
@@ -977,6 +992,10 @@ static int run(const struct call *c, char **args)
 		return fail(&err);
 	print_notes(ref.plan, 0, c->opts.verbosity);
 	names = judge_shell(&ref);
+	if (!names) {
+		put_plan(&ref);
+		return CORRAL_EXIT_FAILURE;
+	}
 	if (pipe(synch)) {
 		zwarnnam(NAME, "cannot make a pipe: %e", errno);
 		free_judged(names);

@@ -224,6 +224,35 @@ sandbox run -q cat "$HOME/notes.txt"'
 my-notes" ]
 }
 
+@test "redirections reach the confined command and no descriptor zsh saved leaks into it" {
+	run sz 'sandbox run -q cat "$HOME/notes.txt" >"$HOME/out"; cat "$HOME/out"
+sandbox run -q cat <<< here-string
+sandbox run -q sh -c "ls /proc/self/fd" >"$HOME/fds"
+sort -n "$HOME/fds" | tr "\n" " "'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = my-notes ]
+	[ "${lines[1]}" = here-string ]
+	# sh's own three and the one ls lists with; zsh's copy of the
+	# terminal (fd 10 and up) is not among them.
+	[ "${lines[2]}" = "0 1 2 3 " ]
+}
+
+# zsh exports no VAR=value put before a builtin, so neither does
+# sandbox run: the value is a shell parameter for the builtin alone,
+# seen by a function run confined, not by a program.
+@test "a prefix assignment reaches a confined function, --set-env reaches a program" {
+	run sz 'f() { echo "f sees ${FOO-unset}"; }
+FOO=bar sandbox run -q f
+FOO=bar sandbox run -q printenv FOO || echo "program: not exported"
+sandbox run -q --set-env FOO=bar printenv FOO
+export FOO=exported; sandbox run -q printenv FOO'
+	[ "$status" -eq 0 ]
+	[ "$output" = "f sees bar
+program: not exported
+bar
+exported" ]
+}
+
 @test "exit statuses are the command's: 0 1 2 126 127 130" {
 	printf '#!/bin/sh\necho ran\n' >"$HOME/tool"
 	chmod 0755 "$HOME/tool"
