@@ -5,6 +5,10 @@
  * command: the fronts treat every error as fatal for it.
  */
 #include <errno.h>
+#include <ftw.h>
+#include <glob.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +35,38 @@ static int close_stray_fds(struct corral_error *err)
 			   strerror(errno));
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/*
+ * Nothing stays behind to remove a sandbox's TMPDIR when it ends, so each
+ * new one sweeps those of this user that are more than a day old.
+ */
+static void sweep_old_tmpdirs(void)
+{
+	time_t day_ago = time(NULL) - 24 * 3600;
+	struct stat st;
+	glob_t g;
+	size_t i;
+
+	if (glob("/tmp/corral-??????", GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		if (!lstat(g.gl_pathv[i], &st) && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid() && st.st_mtime < day_ago)
+			nftw(g.gl_pathv[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	globfree(&g);
+}
+
 /*
  * Without a private /tmp, a fresh directory of its own serves as TMPDIR:
  * in /tmp, or, inside another such sandbox (which grants its TMPDIR but
@@ -46,6 +82,7 @@ static int make_tmpdir(struct corral_plan *plan, struct corral_error *err)
 	for (i = 0; i < plan->n_rules; i++)
 		if (!strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
 			plan->rules[i].exists = false;
+	sweep_old_tmpdirs();
 	made = mkdtemp(tmpl) != NULL;
 	if (!made && errno == EACCES && outer && outer[0] == '/' &&
 	    snprintf(tmpl, sizeof(tmpl), "%s/corral-XXXXXX", outer) <

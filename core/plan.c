@@ -229,7 +229,26 @@ static int find_home(struct corral_plan *plan, struct corral_error *err)
 	return plan->home ? 0 : corral_fail(err, -ENOMEM, NULL, "out of memory");
 }
 
-static int find_workdir(struct corral_plan *plan, struct corral_error *err)
+/*
+ * A repository without .git/hooks would let the sandbox make one, and its
+ * hooks would run outside on the user's next commit.  An empty hooks
+ * directory, as git init makes, can be bound read-only instead.
+ */
+static void make_git_hooks(const char *workdir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/.git", workdir);
+	if (lstat(path, &st) || !S_ISDIR(st.st_mode))
+		return;
+	snprintf(path, sizeof(path), "%s/.git/hooks", workdir);
+	if (lstat(path, &st) && errno == ENOENT)
+		mkdir(path, 0755);
+}
+
+static int find_workdir(struct corral_plan *plan, bool make_hooks,
+			struct corral_error *err)
 {
 	char *cwd = getcwd(NULL, 0);
 
@@ -244,6 +263,8 @@ static int find_workdir(struct corral_plan *plan, struct corral_error *err)
 				   "refusing to grant / as the working directory");
 	}
 	plan->workdir = cwd;
+	if (make_hooks)
+		make_git_hooks(cwd);
 	if (!strcmp(cwd, plan->home))
 		corral_note(plan,
 			    "the working directory is your home directory: all of it is writable but for the denied and protected paths");
@@ -530,7 +551,7 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 	choose_mechanisms(plan);
 	ret = find_home(plan, err);
 	if (!ret && !opts->no_cwd)
-		ret = find_workdir(plan, err);
+		ret = find_workdir(plan, !opts->dry_run, err);
 	if (!ret)
 		ret = corral_profiles_load(plan, &opts->profiles, err);
 	if (!ret)
