@@ -12,13 +12,14 @@ else
 fi
 
 # __corral_run PROFILE COMMAND [ARG...]: COMMAND confined under PROFILE,
-# its exit status, stdin, Ctrl-C and Ctrl-Z passing through.
+# its exit status, stdin, Ctrl-C and Ctrl-Z passing through.  bash's exec
+# runs a program, never a function (nor `command`, a builtin).
 __corral_run()
 {
 	local __corral_profile=$1
 	shift
 	if [[ $__corral_mode == builtin ]]; then
-		( builtin sandbox -q -p "$__corral_profile" || exit 125; exec command "$@" )
+		( builtin sandbox -q -p "$__corral_profile" || exit 125; exec "$@" )
 	else
 		command "$__corral_bin" run -q -p "$__corral_profile" -- "$@"
 	fi
