@@ -650,8 +650,8 @@ static bool top_level_interactive(void)
 
 /*
  * Scrub, confine, set the sandbox's variables: the same steps for this
- * shell and for the child of run.  Returns 0, or -1 with nothing
- * applied, or -2 with the process possibly partly confined.
+ * shell and for the child of run.  Returns 0, or -1 with the process
+ * possibly partly confined (its parameters scrubbed at least).
  */
 static int confine_here(const struct plan_ref *ref, char **names,
 			int verbosity)
@@ -663,7 +663,7 @@ static int confine_here(const struct plan_ref *ref, char **names,
 	if (corral_confine(ref->plan, &err)) {
 		print_notes(ref->plan, seen, verbosity);
 		fail(&err);
-		return -2;
+		return -1;
 	}
 	set_params(ref->plan);
 	print_notes(ref->plan, seen, verbosity);
