@@ -230,12 +230,13 @@ void corral_limits_describe(const struct corral_plan *plan, FILE *f)
 		any = true;
 	}
 	/*
-	 * The limit is set before the user namespace is made, which takes it
-	 * as its ceiling for the user's processes in the parent namespace:
-	 * with a view too, every process of the user counts.
+	 * Set once the user namespace exists, RLIMIT_NPROC counts the
+	 * processes of that namespace: the sandbox's own.
 	 */
 	if (any && plan->limits[CORRAL_LIMIT_PROCS] && geteuid() == 0)
 		fprintf(f, " (procs by a pids cgroup: root is exempt from RLIMIT_NPROC)");
+	else if (any && plan->limits[CORRAL_LIMIT_PROCS] && plan->namespaces)
+		fprintf(f, " (procs counts the sandbox's own processes, in its user namespace)");
 	else if (any && plan->limits[CORRAL_LIMIT_PROCS])
 		fprintf(f, " (procs counts every process of this user, not only the sandbox's)");
 	if (any)

@@ -619,7 +619,7 @@ print("ptrace", ret, "errno", ctypes.get_errno())' "$pid"
 	[ "$(sed -n 's/.*(forked \([0-9]*\)).*/\1/p' <<<"$output")" -lt 50 ]
 }
 
-@test "--limit procs counts what the plan says: the user's processes outside too, or for root the sandbox's alone" {
+@test "--limit procs counts what the plan says: the sandbox's own processes with a view or for root, every one of the user's without" {
 	local i made
 
 	for ((i = 0; i < 20; i++)); do
@@ -632,11 +632,22 @@ print("ptrace", ret, "errno", ctypes.get_errno())' "$pid"
 	run "$CORRAL" run --dry-run --limit procs=50 -- true
 	if [ "$(id -u)" -eq 0 ]; then
 		expect_output "procs by a pids cgroup"
-		[ "$made" -ge 45 ]
 	else
-		expect_output "procs counts every process of this user"
-		[ "$made" -le 30 ]
+		expect_output "procs counts the sandbox's own processes"
 	fi
+	[ "$made" -ge 45 ]
+	[ "$made" -le 50 ]
+
+	[ "$(id -u)" -ne 0 ] || return 0
+	CORRAL_TEST_NO_NAMESPACES=1 run sandbox --limit procs=50 -- \
+		"$PROBE" forks 200
+	expect_output "fail EAGAIN"
+	made=$(sed -n 's/.*(forked \([0-9]*\)).*/\1/p' <<<"$output")
+	echo "without a view: forked $made beside 20 processes outside"
+	run env CORRAL_TEST_NO_NAMESPACES=1 "$CORRAL" run --dry-run \
+		--limit procs=50 -- true
+	expect_output "procs counts every process of this user"
+	[ "$made" -le 30 ]
 }
 
 @test "an allocation loop under --limit mem=256M is stopped and cannot raise the limit; without it 400M allocate" {
