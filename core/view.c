@@ -586,12 +586,15 @@ int corral_drop_root_capabilities(struct corral_error *err)
 	struct __user_cap_data_struct data[2];
 	uint64_t keep = 0;
 	size_t i;
-	int cap;
+	int cap, in_set;
 
 	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		keep |= 1ULL << kept[i];
-	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+	/* Those already gone (an outer sandbox's doing) need no second drop. */
+	for (cap = 0; (in_set = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0;
+	     cap++)
+		if (in_set && !(keep & (1ULL << cap)) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
 			return corral_fail(err, -errno, NULL,
 					   "cannot drop capability %d: %s", cap,
 					   strerror(errno));
