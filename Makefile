@@ -20,8 +20,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Werror
 CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Icore
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp libcrypto 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp libcrypto 2>/dev/null || echo -lcjson -lseccomp -lcrypto)
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp nettle 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp nettle 2>/dev/null || echo -lcjson -lseccomp -lnettle)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 	$(DEP_CFLAGS)
 
@@ -63,7 +63,7 @@ $(BUILD)/libcorral.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/corral: cli/corral.c $(BUILD)/libcorral.a
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS) -lreadline
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS) -ldl
 
 $(BUILD)/unit-tests: tests/unit/unit.c $(BUILD)/libcorral.a
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcorral.a $(DEP_LIBS)

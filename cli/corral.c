@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <readline/readline.h>
+#include <dlfcn.h>
 
 #include "corral.h"
 
@@ -298,12 +298,37 @@ static char *policy_path(const char *arg)
 	return found;
 }
 
+/*
+ * GNU readline, loaded only when there is a question to ask: linked in,
+ * it would cost every `corral run` its start-up.  Without it, a plain line.
+ */
+static char *ask(const char *question)
+{
+	void *lib = dlopen("libreadline.so.8", RTLD_NOW | RTLD_LOCAL);
+	char *(*readline)(const char *) = NULL;
+	char *line = NULL;
+	size_t len = 0;
+
+	if (lib)
+		*(void **)&readline = dlsym(lib, "readline");
+	if (readline)
+		return readline(question);
+	fputs(question, stdout);
+	fflush(stdout);
+	if (getline(&line, &len, stdin) < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
 static bool confirm(const char *question)
 {
 	char *answer;
 	bool yes;
 
-	answer = readline(question);
+	answer = ask(question);
 	yes = answer && (!strcmp(answer, "y") || !strcmp(answer, "yes"));
 	free(answer);
 	return yes;

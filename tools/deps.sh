@@ -5,8 +5,8 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcjson-dev libseccomp-dev bats git python3
-python3-venv tmux util-linux bash-builtins zsh zsh-dev libcap-dev libssl-dev
-libreadline-dev strace procps iproute2"
+python3-venv tmux util-linux bash-builtins zsh zsh-dev libcap-dev nettle-dev
+libreadline8 strace procps iproute2"
 
 # A node from elsewhere (nvm, a tarball) is as good as Debian's.
 if ! command -v node >/dev/null 2>&1; then
