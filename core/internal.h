@@ -140,6 +140,7 @@ int corral_path_expand(const char *written, const char *home,
 		       struct corral_error *err);
 char *corral_path_normalize(const char *absolute);
 char *corral_path_resolve(const char *absolute, bool *exists);
+void corral_path_cache_reset(void);
 bool corral_path_within(const char *path, const char *dir);
 const char *corral_path_tilde(const char *path, const char *home,
 			      char *buf, size_t len);

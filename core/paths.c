@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -178,6 +179,121 @@ char *corral_path_normalize(const char *absolute)
 }
 
 /*
+ * Directories already found to be real directories, not symlinks: the
+ * default profile alone names some 150 paths under a handful of parents,
+ * and glibc's realpath() reads every component of every one of them.
+ * Reset at each plan build, so a plan never trusts an older one's view.
+ */
+#define DIR_CACHE_SIZE 256
+static char *dir_cache[DIR_CACHE_SIZE];
+static size_t dir_cache_n;
+
+void corral_path_cache_reset(void)
+{
+	while (dir_cache_n)
+		free(dir_cache[--dir_cache_n]);
+}
+
+static bool dir_cached(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < dir_cache_n; i++)
+		if (!strcmp(dir_cache[i], path))
+			return true;
+	return false;
+}
+
+static void dir_remember(const char *path)
+{
+	char *copy;
+
+	if (dir_cache_n == DIR_CACHE_SIZE || dir_cached(path))
+		return;
+	copy = strdup(path);
+	if (copy)
+		dir_cache[dir_cache_n++] = copy;
+}
+
+/* Replace the pending components with a link's target and what followed. */
+static int follow_link(const char *link, char *cur, char *rest, size_t at)
+{
+	char target[PATH_MAX], joined[PATH_MAX];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	if (snprintf(joined, sizeof(joined), "%s/%s", target, rest + at) >=
+	    (int)sizeof(joined)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (target[0] == '/')
+		cur[0] = '\0';
+	strcpy(rest, joined);
+	return 0;
+}
+
+/* realpath(3), with the directory cache above. */
+static char *resolve_existing(const char *path)
+{
+	char cur[PATH_MAX] = "", rest[PATH_MAX], cand[PATH_MAX * 2];
+	size_t at = 0, n;
+	int links = 0;
+	struct stat st;
+
+	if (snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	while (rest[at]) {
+		while (rest[at] == '/')
+			at++;
+		n = strcspn(rest + at, "/");
+		if (n == 0 || (n == 1 && rest[at] == '.')) {
+			at += n;
+			continue;
+		}
+		if (n == 2 && rest[at] == '.' && rest[at + 1] == '.') {
+			*(strrchr(cur, '/') ? strrchr(cur, '/') : cur) = '\0';
+			at += n;
+			continue;
+		}
+		snprintf(cand, sizeof(cand), "%s/%.*s", cur, (int)n, rest + at);
+		at += n;
+		if (strlen(cand) >= PATH_MAX) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		if (dir_cached(cand)) {
+			strcpy(cur, cand);
+			continue;
+		}
+		if (lstat(cand, &st))
+			return NULL;
+		if (S_ISLNK(st.st_mode)) {
+			if (++links > 40) {
+				errno = ELOOP;
+				return NULL;
+			}
+			if (follow_link(cand, cur, rest, at))
+				return NULL;
+			at = 0;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) && rest[at + strspn(rest + at, "/")]) {
+			errno = ENOTDIR;
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode))
+			dir_remember(cand);
+		strcpy(cur, cand);
+	}
+	return strdup(cur[0] ? cur : "/");
+}
+
+/*
  * The canonical form of an absolute path.  The kernel resolves the
  * longest prefix that exists (symlinks, and ".." after a symlink as mkdir
  * would take it); the rest, which does not exist yet, is taken lexically.
@@ -191,7 +307,7 @@ char *corral_path_resolve(const char *absolute, bool *exists)
 	if (!prefix)
 		return NULL;
 	for (;;) {
-		real = realpath(prefix, NULL);
+		real = resolve_existing(prefix);
 		if (real || !(cut = strrchr(prefix, '/')) || cut == prefix)
 			break;
 		*exists = false;
@@ -210,7 +326,7 @@ char *corral_path_resolve(const char *absolute, bool *exists)
 	free(real);
 	free(prefix);
 	/* "missing/../file" names file, as the user wrote it. */
-	real = out ? realpath(out, NULL) : NULL;
+	real = out ? resolve_existing(out) : NULL;
 	*exists = real != NULL;
 	if (real) {
 		free(out);

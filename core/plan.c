@@ -548,6 +548,7 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 	int ret;
 
 	plan->verbosity = opts->verbosity;
+	corral_path_cache_reset();
 	choose_mechanisms(plan);
 	ret = find_home(plan, err);
 	if (!ret && !opts->no_cwd)
