@@ -34,6 +34,33 @@ static bool safe_name(const char *name)
 	return n > 0 && n < 64 && !name[n] && name[0] != '-' && name[0] != '.';
 }
 
+/*
+ * Words no wrapper may take: the shells' reserved words (a function of
+ * that name is a syntax error that stops the eval half-way) and the
+ * commands and functions the hook itself calls (a wrapper named
+ * `command` would call itself for ever).
+ */
+static bool hook_word(const char *name)
+{
+	static const char *const words[] = {
+		"if", "then", "else", "elif", "fi", "case", "esac", "for",
+		"select", "while", "until", "do", "done", "in", "function",
+		"time", "coproc", "foreach", "end", "repeat", "nocorrect",
+		"noglob", "builtin", "command", "exec", "enable", "local",
+		"shift", "return", "printf", "print", "typeset", "declare",
+		"type", "eval", "zmodload", "autoload", "add-zsh-hook",
+		"corral_prompt",
+	};
+	size_t i;
+
+	if (!strncmp(name, "__corral", 8))
+		return true;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(name, words[i]))
+			return true;
+	return false;
+}
+
 /* value in single quotes, each ' written as '\'' */
 static void put_quoted(FILE *f, const char *value)
 {
@@ -82,6 +109,10 @@ static int put_wrapper(FILE *f, const char *command, const char *profile,
 				   "names may hold letters, digits and . _ + - only",
 				   "config: invalid agent '%s' or profile '%s'",
 				   command, profile);
+	if (hook_word(command))
+		return corral_fail(err, -EINVAL,
+				   "a shell word or a name the hook uses cannot be an agent",
+				   "config: agent '%s' cannot be wrapped", command);
 	fprintf(f, "%s() { __corral_run %s %s \"$@\"; }\n", command, profile,
 		command);
 	return 0;
