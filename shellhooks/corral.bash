@@ -26,12 +26,17 @@ __corral_run()
 }
 
 # Say once per directory when the nearest .corral.json is not (or no
-# longer) trusted; remember the trusted one for the prompt.
+# longer) trusted; remember the trusted one for the prompt.  The status
+# of the command typed is kept for the PROMPT_COMMAND run after this.
 __corral_chpwd()
 {
-	[[ $PWD == "${__corral_last_pwd-}" ]] && return
-	__corral_last_pwd=$PWD
-	CORRAL_PROJECT_POLICY=$(command "$__corral_bin" trust --check 2>&2)
+	local __corral_status=$?
+
+	if [[ $PWD != "${__corral_last_pwd-}" ]]; then
+		__corral_last_pwd=$PWD
+		CORRAL_PROJECT_POLICY=$(command "$__corral_bin" trust --check)
+	fi
+	return "$__corral_status"
 }
 
 # For PS1: "[corral] " inside a sandbox, "[corral:policy] " under a
