@@ -193,9 +193,19 @@ static const char *hook_of(const char *shell)
 }
 
 /*
- * Inside a sandbox the wrappers are not needed (everything is already
- * confined, and nothing could widen it): the hook is then empty.
+ * Inside a sandbox only corral_prompt is defined, for a PS1 that calls
+ * it: the wrappers are not needed (everything is already confined, and
+ * nothing could widen it), nor is the cd check.
  */
+static void put_prompt(FILE *f, const char *hook)
+{
+	const char *start = strstr(hook, "\ncorral_prompt()\n"), *end;
+
+	end = start ? strstr(start, "\n}\n") : NULL;
+	if (end)
+		fwrite(start + 1, 1, (size_t)(end + 3 - (start + 1)), f);
+}
+
 int corral_hook_text(const char *shell, const char *corral, char **out,
 		     struct corral_error *err)
 {
@@ -211,7 +221,9 @@ int corral_hook_text(const char *shell, const char *corral, char **out,
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return corral_fail(err, -ENOMEM, NULL, "out of memory");
-	if (!corral_confined()) {
+	if (corral_confined()) {
+		put_prompt(f, hook);
+	} else {
 		put_hook(f, hook, corral);
 		ret = put_wrappers(f, err);
 	}
