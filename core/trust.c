@@ -193,9 +193,17 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 	return 0;
 }
 
+/*
+ * The store holds one policy a line: a newline in the path would let the
+ * policy shown forge a line trusting another file.
+ */
 int corral_trust_record(const char *home, const struct corral_policy *p,
 			struct corral_error *err)
 {
+	if (strchr(p->path, '\n'))
+		return corral_fail(err, -EINVAL, "rename the directory",
+				   "cannot trust '%s': its path holds a newline",
+				   p->path);
 	return rewrite_store(home, p->path, p->hash, err);
 }
 
