@@ -231,10 +231,10 @@ int corral_trust_list(const char *home, char **text, struct corral_error *err)
 		sp = strchr(line, ' ');
 		if (!sp)
 			continue;
+		*sp = '\0';
 		if (!corral_policy_read(sp + 1, &p, &ignored))
 			state = strcmp(p.hash, line) ? "changed since trusted"
 						     : "trusted";
-		*sp = '\0';
 		fprintf(out, "%-22s %s\n", state, sp + 1);
 		corral_policy_free(&p);
 	}
