@@ -52,11 +52,12 @@ static int sha256_hex(const char *data, size_t len, char hex[65])
 /*
  * Read a policy file the way it will be trusted and parsed: no symlink,
  * a regular file, not writable by others, owned by us or root.
+ * O_NONBLOCK: a fifo of that name must not hang the shell's cd hook.
  */
 int corral_policy_read(const char *path, struct corral_policy *p,
 		       struct corral_error *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	ssize_t n;
 
