@@ -419,7 +419,10 @@ EOF
 		expect_status 0
 		[ -n "$(shown 'd["description"]')" ]
 		shown 'd["applied"]' | grep -qx "profiles/$name.json (built-in)"
-		run corral profile validate "$BATS_TEST_DIRNAME/../profiles/$name.json"
+		# A copy: a checkout's group-writable mode would be refused.
+		install -m 0644 "$BATS_TEST_DIRNAME/../profiles/$name.json" \
+			"$SCRATCH/$name.json"
+		run corral profile validate "$SCRATCH/$name.json"
 		expect_status 0
 	done
 }

@@ -364,8 +364,11 @@ expect_confined()
 @test "aider, goose and cursor-agent: the profiles (untested with the real programs) load and say what they grant" {
 	local name file
 
+	# A copy: a checkout's own modes (group-writable under umask 002)
+	# would be refused before the content is read.
 	for name in aider goose cursor-agent; do
-		file=$BATS_TEST_DIRNAME/../profiles/$name.json
+		file=$SCRATCH/$name.json
+		install -m 0644 "$BATS_TEST_DIRNAME/../profiles/$name.json" "$file"
 		run corral profile validate "$file"
 		expect_status 0
 		expect_output "$file: valid"
