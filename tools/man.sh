@@ -45,9 +45,35 @@ sed -n '/^$/,/^options:/p' "$help" | sed -e 's/\\/\\\\/g' | awk '
 	/^      +[^ ]/ { sub(/^ +/, ""); print }'
 
 printf '.SH OPTIONS\n'
-sed -n '/^options:/,/^$/p' "$help" | grep -E '^ +-' |
-	sed -e 's/^ *\(-[^ ].*[^ ]\)   *\([^ ].*\)$/.TP\n.B \1\n\2/' \
-		-e 's/\\/\\\\/g' -e 's/-/\\-/g'
+# "  -x, --long ARG  text": the option ends at two blanks, or after its
+# argument (a word not in lower case, or NAME=VALUE) when one blank
+# follows it; an option may have no text; deeper lines continue the text.
+sed -n '/^options:/,/^$/p' "$help" | awk '
+	/^ +-/ {
+		sub(/^ +/, "")
+		if (match($0, /   */)) {
+			tag = substr($0, 1, RSTART - 1)
+			text = substr($0, RSTART + RLENGTH)
+		} else {
+			n = split($0, w, " ")
+			for (i = 1; i <= n && w[i] ~ /^-/; i++)
+				;
+			if (i <= n && (w[i] !~ /^[a-z]/ || w[i] ~ /=/))
+				i++
+			tag = w[1]
+			for (j = 2; j < i; j++)
+				tag = tag " " w[j]
+			text = ""
+			for (; i <= n; i++)
+				text = text (text == "" ? "" : " ") w[i]
+		}
+		print ".TP\n.B " tag
+		if (text != "")
+			print text
+		next
+	}
+	/^      +[^ ]/ { sub(/^ +/, ""); print }' |
+	sed -e 's/\\/\\\\/g' -e 's/-/\\-/g'
 printf '.SH EXIT STATUS\n'
 sed -n '/^exit status/,$p' "$help" | sed -e 's/\\/\\\\/g' -e 's/-/\\-/g'
 cat <<'TAIL'
