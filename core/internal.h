@@ -126,6 +126,7 @@ struct corral_plan {
 	char *notes[CORRAL_MAX_NOTES];
 	size_t n_notes;
 	int verbosity;
+	bool dry_run;      /* build only: make nothing on disk */
 };
 
 /* error.c */

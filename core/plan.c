@@ -548,6 +548,7 @@ static int build(struct corral_plan *plan, const struct corral_options *opts,
 	int ret;
 
 	plan->verbosity = opts->verbosity;
+	plan->dry_run = opts->dry_run;
 	corral_path_cache_reset();
 	choose_mechanisms(plan);
 	ret = find_home(plan, err);

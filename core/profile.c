@@ -29,14 +29,18 @@ struct fs_key {
 	const char *key;
 	enum corral_rule_kind kind;
 	unsigned access;
+	bool create; /* make the directory when it is missing */
 };
 
 static const struct fs_key fs_keys[] = {
-	{ "read", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ },
-	{ "write", CORRAL_RULE_GRANT, CORRAL_ACCESS_WRITE },
-	{ "allow", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE },
-	{ "deny", CORRAL_RULE_DENY, 0 },
-	{ "protect", CORRAL_RULE_PROTECT, 0 },
+	{ "read", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ, false },
+	{ "write", CORRAL_RULE_GRANT, CORRAL_ACCESS_WRITE, false },
+	{ "allow", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
+	  false },
+	{ "create", CORRAL_RULE_GRANT, CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
+	  true },
+	{ "deny", CORRAL_RULE_DENY, 0, false },
+	{ "protect", CORRAL_RULE_PROTECT, 0, false },
 };
 
 /* One profile being read: its text, its name and where errors point. */
@@ -224,6 +228,36 @@ static int load_sockets(struct loader *l, const struct source *src,
 		   : add_strings(l, src, list, what, &l->plan->profile.sockets);
 }
 
+/*
+ * An agent cannot make its own directory on a first confined run: its
+ * parent, the home directory, is not writable.  A profile names those
+ * directories under "create"; they are made (mode 0700) when the plan is
+ * built to run, never for a dry run, and granted read-write.
+ */
+static int create_dir(struct loader *l, const char *written)
+{
+	char *path = NULL, *p;
+	int ret;
+
+	if (l->plan->dry_run)
+		return 0;
+	ret = corral_path_expand(written, l->plan->home, l->plan->workdir,
+				 &path, l->err);
+	for (p = path ? strchr(path + 1, '/') : NULL; !ret; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST)
+			ret = corral_fail(l->err, -errno, NULL,
+					  "cannot create '%s': %s", path,
+					  strerror(errno));
+		if (!p)
+			break;
+		*p = '/';
+	}
+	free(path);
+	return ret;
+}
+
 static int load_paths(struct loader *l, const struct source *src,
 		      const cJSON *list, const struct fs_key *k)
 {
@@ -241,6 +275,8 @@ static int load_paths(struct loader *l, const struct source *src,
 		ret = want_absolute(l, src, item, what);
 		if (ret)
 			return ret;
+		if (k->create && create_dir(l, path))
+			return refail_at(l, src, item);
 		if (corral_plan_add(l->plan, k->kind, k->access, path,
 				    src->origin, l->err))
 			return refail_at(l, src, item);
@@ -272,7 +308,7 @@ static int load_filesystem(struct loader *l, const struct source *src,
 		k = find_fs_key(item->string);
 		if (!k)
 			return fail_at(l, src, item, true,
-				       "filesystem keys: read write allow deny protect",
+				       "filesystem keys: read write allow create deny protect",
 				       "unknown key 'filesystem.%s'",
 				       item->string);
 		ret = load_paths(l, src, item, k);
@@ -313,16 +349,19 @@ static int load_network(struct loader *l, const struct source *src,
 	const cJSON *item;
 	int ret = 0;
 
-	if (cJSON_IsString(net) && !strcmp(net->valuestring, "on"))
-		acc->network = CORRAL_NET_ON;
-	else if (cJSON_IsString(net) && !strcmp(net->valuestring, "off"))
-		acc->network = CORRAL_NET_OFF;
-	else if (!cJSON_IsObject(net))
+	/* "on" and "off" override whatever ports the parents listed. */
+	if (cJSON_IsString(net) && (!strcmp(net->valuestring, "on") ||
+				    !strcmp(net->valuestring, "off"))) {
+		acc->network = strcmp(net->valuestring, "on") ? CORRAL_NET_OFF
+							      : CORRAL_NET_ON;
+		corral_words_free(&acc->connect);
+		corral_words_free(&acc->bind);
+		return 0;
+	}
+	if (!cJSON_IsObject(net))
 		return fail_at(l, src, net, false,
 			       "write \"on\", \"off\" or {\"connect\": [...], \"bind\": [...], \"unix_sockets\": [...]}",
 			       "invalid network");
-	if (!cJSON_IsObject(net))
-		return 0;
 	cJSON_ArrayForEach(item, net) {
 		if (!strcmp(item->string, "connect"))
 			ret = add_ports(l, src, item, "network.connect",
