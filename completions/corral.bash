@@ -13,6 +13,19 @@ __corral_profiles()
 	done
 }
 
+# Replies are read a line each, never split on blanks nor globbed: a
+# file name may hold either.  Files are quoted when readline inserts them.
+__corral_reply()
+{
+	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen "$@")
+}
+
+__corral_files()
+{
+	__corral_reply -f -- "$1"
+	compopt -o filenames 2>/dev/null
+}
+
 # Complete the word at COMP_CWORD for `corral ...` (first=1) or
 # `sandbox ...` (first=1 too: bare options are allowed there).
 _corral()
@@ -20,53 +33,54 @@ _corral()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local sub=${COMP_WORDS[1]-}
 
+	COMPREPLY=()
 	case $prev in
 	-a|--allow|-r|--read|-w|--write|--deny|--protect|--allow-socket)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		compopt -o filenames 2>/dev/null
+		__corral_files "$cur"
 		return
 		;;
 	-p|--profile)
-		COMPREPLY=($(compgen -W "$(__corral_profiles)" -- "$cur"))
+		__corral_reply -W "$(__corral_profiles)" -- "$cur"
 		return
 		;;
 	--block-command|--allow-command)
-		COMPREPLY=($(compgen -c -- "$cur"))
+		__corral_reply -c -- "$cur"
 		return
 		;;
 	esac
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=($(compgen -W "$__corral_subcommands --help --version" -- "$cur"))
+		__corral_reply -W "$__corral_subcommands --help --version" -- "$cur"
 		[[ ${COMP_WORDS[0]} == sandbox ]] &&
-			COMPREPLY+=($(compgen -W "$__corral_options" -- "$cur"))
+			__corral_reply -W "$__corral_options" -- "$cur"
 		return
 	fi
 	case $sub in
 	profile)
 		if (( COMP_CWORD == 2 )); then
-			COMPREPLY=($(compgen -W "list show validate" -- "$cur"))
+			__corral_reply -W "list show validate" -- "$cur"
 		elif [[ ${COMP_WORDS[2]} == show ]]; then
-			COMPREPLY=($(compgen -W "$(__corral_profiles)" -- "$cur"))
+			__corral_reply -W "$(__corral_profiles)" -- "$cur"
 		else
-			COMPREPLY=($(compgen -f -- "$cur"))
+			__corral_files "$cur"
 		fi
 		return
 		;;
 	hook)
-		COMPREPLY=($(compgen -W "bash zsh" -- "$cur"))
+		__corral_reply -W "bash zsh" -- "$cur"
 		return
 		;;
 	trust|untrust)
-		COMPREPLY=($(compgen -W "--yes --list" -f -- "$cur"))
+		__corral_reply -W "--yes --list" -- "$cur"
+		__corral_files "$cur"
 		return
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$__corral_options" -- "$cur"))
+		__corral_reply -W "$__corral_options" -- "$cur"
 	elif [[ $sub == run ]]; then
-		COMPREPLY=($(compgen -c -- "$cur"))
+		__corral_reply -c -- "$cur"
 	else
-		COMPREPLY=($(compgen -f -- "$cur"))
+		__corral_files "$cur"
 	fi
 }
 
