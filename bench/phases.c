@@ -48,6 +48,7 @@ enum {
 	P_COMPILE,
 	P_LANDLOCK,
 	P_LOAD,
+	P_BLOCKLIST,
 	P_CONFINE_OTHER,
 	P_REAP,
 	P_REAP_PLAIN,
@@ -71,6 +72,7 @@ static const char *const names[N_PHASES] = {
     [P_COMPILE] = "  seccomp compile (libseccomp)",
     [P_LANDLOCK] = "  Landlock ruleset (open, add_rule, restrict)",
     [P_LOAD] = "  seccomp load",
+    [P_BLOCKLIST] = "  blocked commands' execute-only layer (without a view)",
     [P_CONFINE_OTHER] =
 	"  the rest (descriptors, environment, limits, capabilities)",
     [P_REAP] = "exit to reaped, confined child",
@@ -136,6 +138,12 @@ int __real_corral_seccomp_load(const struct corral_plan *plan,
 			       struct corral_error *err);
 int __wrap_corral_seccomp_load(const struct corral_plan *plan,
 			       struct corral_error *err);
+int __real_corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
+				    struct corral_error *err);
+int __wrap_corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
+				    struct corral_error *err);
+int __real_corral_blocklist_enforce(int fd, struct corral_error *err);
+int __wrap_corral_blocklist_enforce(int fd, struct corral_error *err);
 
 char *__wrap_realpath(const char *path, char *resolved)
 {
@@ -204,6 +212,24 @@ int __wrap_corral_seccomp_load(const struct corral_plan *plan,
 	int ret;
 
 	WRAPPED(P_LOAD, ret = __real_corral_seccomp_load(plan, err));
+	return ret;
+}
+
+int __wrap_corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
+				    struct corral_error *err)
+{
+	int ret;
+
+	WRAPPED(P_BLOCKLIST,
+		ret = __real_corral_blocklist_prepare(plan, fd, err));
+	return ret;
+}
+
+int __wrap_corral_blocklist_enforce(int fd, struct corral_error *err)
+{
+	int ret;
+
+	WRAPPED(P_BLOCKLIST, ret = __real_corral_blocklist_enforce(fd, err));
 	return ret;
 }
 
@@ -365,14 +391,14 @@ static int one_run(int argc, char **argv, struct sample *s)
 
 	if (child(confine_child, plan, &r, &reaped))
 		return 1;
-	for (i = P_VIEW; i <= P_LOAD; i++) {
+	for (i = P_VIEW; i <= P_BLOCKLIST; i++) {
 		s->ns[i] = r.tally.ns[i];
 		s->calls[i] = i == P_MOUNT ? r.tally.calls[i] : s->calls[i];
 	}
 	s->ns[P_CONFINE] = r.done - r.start;
 	s->ns[P_CONFINE_OTHER] = s->ns[P_CONFINE] - s->ns[P_VIEW] -
 				 s->ns[P_COMPILE] - s->ns[P_LANDLOCK] -
-				 s->ns[P_LOAD];
+				 s->ns[P_LOAD] - s->ns[P_BLOCKLIST];
 	s->ns[P_REAP] = reaped - r.done;
 
 	if (child(plain_child, plan, &r, &reaped))

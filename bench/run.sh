@@ -222,28 +222,32 @@ startup_specs()
 	fi
 }
 
+# The libraries corral is linked to, as "soname<TAB>path" lines.
+corral_libraries()
+{
+	ldd "$CORRAL" | awk '$2 == "=>" && $3 ~ /^\// && $1 !~ /^(libc|ld-linux|libm|libdl|libpthread)[.-]/ { print $1 "\t" $3 }'
+}
+
 # What the libraries corral links cost at every exec: empty programs
 # linked to each, beside corral doing nothing.
 library_specs()
 {
-	local dir=$DATA/libs
+	local dir=$DATA/libs name path all=()
 
 	mkdir -p "$dir"
 	printf 'int main(void) { return 0; }\n' >"$dir/empty.c"
-	cc -O2 -o "$dir/empty" "$dir/empty.c" &&
-		cc -O2 -o "$dir/cjson-seccomp" "$dir/empty.c" \
-			-Wl,--no-as-needed -lcjson -lseccomp &&
-		cc -O2 -o "$dir/crypto" "$dir/empty.c" -Wl,--no-as-needed \
-			-lcrypto &&
-		cc -O2 -o "$dir/readline" "$dir/empty.c" -Wl,--no-as-needed \
-			-lreadline &&
-		cc -O2 -o "$dir/all-four" "$dir/empty.c" -Wl,--no-as-needed \
-			-lcjson -lseccomp -lcrypto -lreadline || return
+	cc -O2 -o "$dir/empty" "$dir/empty.c" || return
 	spec libs "empty program" "$dir/empty"
-	spec libs "linked to libcjson, libseccomp" "$dir/cjson-seccomp"
-	spec libs "linked to libcrypto" "$dir/crypto"
-	spec libs "linked to libreadline" "$dir/readline"
-	spec libs "linked to all four" "$dir/all-four"
+	while IFS=$'\t' read -r name path; do
+		cc -O2 -o "$dir/empty-$name" "$dir/empty.c" -Wl,--no-as-needed \
+			"$path" || continue
+		spec libs "linked to $name" "$dir/empty-$name"
+		all+=("$path")
+	done < <(corral_libraries)
+	if ((${#all[@]} > 1)) &&
+		cc -O2 -o "$dir/empty-all" "$dir/empty.c" -Wl,--no-as-needed "${all[@]}"; then
+		spec libs "linked to all ${#all[@]}" "$dir/empty-all"
+	fi
 	spec libs "corral --version" "$CORRAL" --version
 }
 
@@ -337,11 +341,15 @@ zsh_loop()
 
 work_specs()
 {
-	local find=(find /usr -xdev -printf %s)
+	local find=(find /usr/share -xdev -printf %s)
 	local make=(make --no-print-directory -B -j1 build/corral)
 
 	spec walk "bare" "${find[@]}"
 	spec walk "minimal wrapper" "$MINWRAP" "${find[@]}"
+	spec walk "minimal wrapper, Landlock only" MINWRAP_SKIP=seccomp \
+		"$MINWRAP" "${find[@]}"
+	spec walk "minimal wrapper, seccomp only" MINWRAP_SKIP=landlock \
+		"$MINWRAP" "${find[@]}"
 	spec walk "corral run" "$CORRAL" run -- "${find[@]}"
 	command -v bwrap >/dev/null &&
 		spec walk "bwrap" bwrap --ro-bind / / --bind "$PROJECT" \
@@ -400,6 +408,9 @@ phases()
 		-c "$CORRAL" run -- /bin/true) >"$DATA/phases.tsv"
 	(cd "$PROJECT" && "${SLOW[@]}" "$PHASES" -n "$(rounds 100)" \
 		-c "$CORRAL" run -- /bin/true) >"$DATA/phases-loaded.tsv"
+	(cd "$PROJECT" && CORRAL_TEST_NO_NAMESPACES=1 "${FAST[@]}" "$PHASES" \
+		-n "$(rounds 50)" -c "$CORRAL" run -- /bin/true) \
+		>"$DATA/phases-alone.tsv"
 	mapfile -t words < <(grant_words 1000)
 	(cd "$PROJECT" && "${FAST[@]}" "$PHASES" -n "$(rounds 20)" -c "$CORRAL" run \
 		"${words[@]}" -- /bin/true) >"$DATA/phases-1000.tsv"
@@ -638,13 +649,15 @@ set logscale y
 set grid ytics
 set style fill solid 0.6 border -1
 set boxwidth 0.7
+set termoption noenhanced
 set xtics rotate by -35 left font ",9" nomirror
 set bmargin 10
-set rmargin 8
+set rmargin 16
 set yrange [0.1:*]
 set key off
 plot "$rows" using 0:2:xtic(1) with boxes lc rgb "#4a7ab5", \\
-     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0
+     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0, \\
+     "" using 0:4:(sprintf("%.2f", \$2)) with labels offset 0,0.8 font ",8"
 EOF
 }
 
@@ -660,6 +673,7 @@ plot_scale()
 		"$DATA/masks.tsv" >"$DATA/masks-plot.dat"
 	gnuplot <<EOF
 set terminal svg size 900,420 dynamic font "sans,11" background rgb "white"
+set termoption noenhanced
 set output "$PLOTS/scale.svg"
 set multiplot layout 1,2 title "Confinement overhead of corral run over /bin/true (median, p25-p75; log-log)"
 set logscale xy
@@ -667,9 +681,11 @@ set grid
 set key off
 set ylabel "overhead, ms"
 set xlabel "extra --read grants (1 = none)"
+set label "target: 2 ms at 1,000 grants" at 1.3,2.5 textcolor rgb "#c0392b" font ",9"
 plot "$DATA/grants-plot.dat" using 1:2:3:4 with yerrorlines lc rgb "#4a7ab5" pt 7, \
      2 with lines dt 2 lc rgb "#c0392b" title "2 ms"
 set xlabel "masked paths inside the working directory (1 = none)"
+unset label
 plot "$DATA/masks-plot.dat" using 1:2:3:4 with yerrorlines lc rgb "#4a7ab5" pt 7
 unset multiplot
 EOF
@@ -732,7 +748,7 @@ machine()
 | Landlock | ${abi:-unknown} |
 | user | uid $(id -u) |
 | load average at start / end | $LOAD_START / $(cut -d' ' -f1-3 /proc/loadavg) |
-| corral | $("$CORRAL" --version), commit $(git -C "$HERE" rev-parse --short HEAD)$(git -C "$HERE" diff --quiet HEAD -- core cli profiles 2>/dev/null || echo ' (core, cli or profiles modified in the working tree)') |
+| corral | $("$CORRAL" --version), built from $REVISION |
 | bubblewrap | $(bwrap --version 2>/dev/null || echo absent) |
 | firejail | $(firejail --version 2>/dev/null | head -n 1 || echo absent) |
 | codex | $([[ -n $CODEX ]] && "$CODEX" --version 2>/dev/null || echo absent)$([[ -n $CODEX ]] && echo " (native binary of @openai/codex from npm)") |
@@ -741,6 +757,22 @@ machine()
 | compiler | $(cc --version | head -n 1) |
 | gnuplot | $(gnuplot --version 2>/dev/null || echo absent) |
 EOF
+}
+
+# What the hook tables say, in figures.
+hook_notes()
+{
+	local wrapped warm chpwd
+
+	wrapped=$(get hook-builtin-call "standin-agent (wrapped)" 8)
+	warm=$(get builtin-sub "( sandbox && /bin/true )" 8)
+	chpwd=$(get hook-binary-prompt "__corral_chpwd, same directory" 8)
+	[[ -n $chpwd ]] &&
+		echo "Per prompt, the hook costs $(calc3 "$chpwd") ms while the directory stays the same, and one \`corral trust --check\` (about $(calc3 "$(get hook-binary-cd "cd, cd back, each with __corral_chpwd" 8) / 2") ms) after each change of directory."
+	if [[ -n $wrapped && -n $warm ]]; then
+		echo
+		echo "In builtin mode a wrapped agent costs $(calc3 "$wrapped") ms a call, against $(calc3 "$warm") ms for \`( sandbox && /bin/true )\` in a shell that already holds the plan (section 1): the wrapper calls \`sandbox\` only inside its subshell, so the plan is built in the child and lost with it on every call (plan building alone takes $(calc3 "$(phase phases "plan build (total)")") ms)."
+	fi
 }
 
 # perf_section NAME WHAT: a profile taken by perf_top, if there is one.
@@ -814,14 +846,14 @@ targets()
 		echo "| \`corral run\`: ≥ 6× less overhead than bubblewrap | $(calc "$b_over / $c_over")× ($(calc3 "$b_over") ms against $(calc3 "$c_over") ms) | $(verdict "$(calc "$b_over / $c_over")" ">=" 6) |"
 	[[ -n $f_over ]] &&
 		echo "| \`corral run\`: ≥ 25× less overhead than firejail | $(calc "$f_over / $c_over")× ($(calc3 "$f_over") ms against $(calc3 "$c_over") ms) | $(verdict "$(calc "$f_over / $c_over")" ">=" 25) |"
-	echo "| confined work within 3% of bare: walking /usr | $(calc "($walk_r - 1) * 100")% (CPU time $(cpu_change walk)) | $(verdict "$walk_r" "<" 1.03) |"
+	echo "| confined work within 3% of bare: walking /usr/share | $(calc "($walk_r - 1) * 100")% (CPU time $(cpu_change walk)) | $(verdict "$walk_r" "<" 1.03) |"
 	echo "| confined work within 3% of bare: building corral | $(calc "($build_r - 1) * 100")% (CPU time $(cpu_change build)) | $(verdict "$build_r" "<" 1.03) |"
 	echo "| confining with 1,000 grants under 2 ms | $(calc3 "$g1000") ms over bare /bin/true | $(verdict "$g1000" "<" 2) |"
 	echo "| nothing stays resident | $left processes left after the command exited (all tools) | $( ((left == 0)) && echo met || echo '**missed**') |"
 }
 
 # The phases of one policy, as shell variables: plan, real, nreal, stat,
-# nstat, other, compile, prepare, view, mounts, nmounts, ll, nll, load,
+# nstat, other, compile, prepare, view, mounts, nmounts, ll, nll, load, block,
 # confine, reap, plain, empty, tear, bare_w, version_w, run_w, whole,
 # libs, rest.
 read_phases()
@@ -842,6 +874,7 @@ read_phases()
 	ll=$(phase "$f" "  Landlock ruleset (open, add_rule, restrict)")
 	nll=$(phase "$f" "  Landlock ruleset (open, add_rule, restrict)" 5)
 	load=$(phase "$f" "  seccomp load")
+	block=$(phase "$f" "  blocked commands' execute-only layer (without a view)")
 	confine=$(phase "$f" "confine (total)")
 	reap=$(phase "$f" "exit to reaped, confined child")
 	plain=$(phase "$f" "exit to reaped, plain child")
@@ -862,13 +895,14 @@ breakdown_table()
 | where the overhead of \`corral run -- /bin/true\` goes | median ms |
 |---|---|
 | **all of it**: \`corral run -- /bin/true\` ($(calc3 "$run_w") ms) against \`/bin/true\` ($(calc3 "$bare_w") ms), spawn to reaped | **$whole** |
-| corral's libraries at exec: \`corral --version\` ($(calc3 "$version_w") ms) against \`/bin/true\` | $libs |
+| starting the corral binary and its libraries: \`corral --version\` ($(calc3 "$version_w") ms) against \`/bin/true\` | $libs |
 | plan building: $nreal \`realpath()\` calls ($(calc3 "$real") ms), $nstat \`stat()\` calls ($(calc3 "$stat") ms), the rest ($(calc3 "$other") ms: profiles, rule matching, environment) | $(calc3 "$plan") |
 | seccomp filter compiled by libseccomp | $(calc3 "$compile") |
 | the rest of the confinement: descriptors, environment, limits, capabilities | $(calc3 "$prepare") |
 | view: \`unshare(CLONE_NEWNS)\`, $nmounts mounts ($(calc3 "$mounts") ms in \`mount()\`), capabilities | $(calc3 "$view") |
 | Landlock: the ruleset for the plan's $nll rules (an \`open(O_PATH)\` and a \`landlock_add_rule\` for each grant that exists), then \`landlock_restrict_self\` | $(calc3 "$ll") |
 | seccomp filter loaded | $(calc3 "$load") |
+| blocked commands: nothing more to do with a view (they are masked in it) | $(calc3 "$block") |
 | after the command exits: the mount namespace torn down (exit to reaped $(calc3 "$reap") ms, against $(calc3 "$plain") ms for a plain process and $(calc3 "$empty") ms for an empty namespace) | $tear |
 | the rest: one more exec than the bare command (corral's own; the minimal wrapper pays one too) and the CLI | $rest |
 EOF
@@ -880,7 +914,7 @@ shortfalls()
 	local c_over w_over b_over f_over bi_over limit g0 g1000 g10k
 	local m0 m100 walk_r build_r wb_r plan real nreal stat nstat other
 	local compile prepare view mounts nmounts ll nll load confine reap
-	local plain empty tear bare_w version_w run_w whole libs rest parse
+	local plain empty tear bare_w version_w run_w whole libs rest parse block
 	local l_tear lean
 
 	c_over=$(get startup "corral run" 8)
@@ -914,8 +948,8 @@ corral's cost, all figures from the same runs:
 
 $(breakdown_table)
 
-Of these, the libraries, plan building and the seccomp compile are not
-needed to confine: without them corral would add about $lean ms, and what
+Of these, corral's own start beyond a bare exec, plan building and the
+seccomp compile are not needed to confine: without them corral would add about $lean ms, and what
 would remain beyond the minimal wrapper is the mount namespace (view and
 teardown, $(calc3 "$view + $tear") ms) and a larger Landlock ruleset.
 
@@ -968,6 +1002,18 @@ close.
 EOT
 else echo "Not measured: $BUILTIN_SKIP."; fi)
 
+### Without a mount namespace
+
+Where namespaces are refused, \`corral run\` falls back to Landlock alone
+and adds $(calc3 "$(get startup "corral run, Landlock alone" 8)") ms. By phase:
+blocked commands' execute-only layer
+$(calc3 "$(phase phases-alone "  blocked commands' execute-only layer (without a view)")") ms (a
+rule for every entry of the directories that hold a blocked binary),
+the Landlock ruleset $(calc3 "$(phase phases-alone "  Landlock ruleset (open, add_rule, restrict)")") ms (the
+siblings of each denied or protected path granted one by one), and the
+rest of the confinement $(calc3 "$(phase phases-alone "  the rest (descriptors, environment, limits, capabilities)")") ms
+(a fresh TMPDIR among it).
+
 ### 1,000 grants and masked paths
 
 With 1,000 extra \`--read\` grants, \`corral run\` adds $(calc3 "$g1000") ms,
@@ -992,18 +1038,22 @@ $(calc3 "$(phase phases-masks "exit to reaped, confined child") - $reap") ms lon
 
 ### Work
 
-Under corral, walking /usr took $(calc "($walk_r - 1) * 100")% longer than bare
+Under corral, walking /usr/share took $(calc "($walk_r - 1) * 100")% longer than bare
 (median against median; CPU time $(cpu_change walk)) and building corral
 $(calc "($build_r - 1) * 100")% (CPU time $(cpu_change build)). For scale: the bare
 walk spans $(awk -F'\t' 'NR == 1 { printf "%.1f", ($6 - $5) * 100 / $4 }' "$DATA/walk.tsv")%
 between its p25 and p75, the bare build
 $(awk -F'\t' 'NR == 1 { printf "%.1f", ($6 - $5) * 100 / $4 }' "$DATA/build.tsv")%,
-and the minimal wrapper, which confines far less, moved the walk by
-$(calc "($wb_r - 1) * 100")%. Once the command runs, only Landlock's checks on
-each open and the seccomp filter on each system call differ (find makes
-about 430,000 system calls), and a build under corral writes its
-temporary files to corral's private tmpfs /tmp; corral's start-up (a few
-ms) is below a thousandth of either job.
+and the minimal wrapper moved the walk by $(calc "($wb_r - 1) * 100")%: by
+$(calc "($(get walk "minimal wrapper, Landlock only" 11) - 1) * 100")% with only its Landlock
+ruleset and by $(calc "($(get walk "minimal wrapper, seccomp only" 11) - 1) * 100")% with only
+its seccomp filter. Once the command runs, what differs is Landlock's
+check on each open and the seccomp filter on every system call (any
+filter sends each call through the kernel's slower entry path; find makes
+one or more calls for every entry); bubblewrap applies neither. A build
+under corral also writes its temporary files to corral's private tmpfs
+/tmp. corral's start-up (a few ms) is about a hundredth of the walk and a
+thousandth of the build.
 EOF
 }
 
@@ -1011,19 +1061,25 @@ top_costs()
 {
 	local plan real nreal stat nstat other compile prepare view mounts
 	local nmounts ll nll load confine reap plain empty tear bare_w
-	local version_w run_w whole libs rest crypto names parse
+	local version_w run_w whole libs rest names parse block dear why
 
 	read_phases phases
-	crypto=$(get libs "linked to libcrypto" 8)
+	dear=$(awk -F'\t' '$1 ~ /^linked to lib/ && $8 > m { m = $8; l = $1 }
+		END { if (l != "") printf "%s\t%.3f", substr(l, 11), m }' \
+		"$DATA/libs.tsv")
 	names=$(awk '/"block"/ { f = 1; next } f && /]/ { f = 0 }
 		f && /"/ { n++ } END { print n + 0 }' "$HERE/profiles/default.json")
+	# Only when the count says so: the blocked names looked up everywhere.
+	why=
+	((nstat >= names * 5)) &&
+		why="; most of them the $names blocked command names looked up in every PATH and standard directory"
 	{
-		printf '%s\tcorral'"'"'s libraries at every exec (`corral --version` against `/bin/true`); libcrypto alone costs %s ms (an empty program linked to it, table above), for the SHA-256 of trusted policies, and readline %s ms, for one y/N prompt\n' \
-			"$libs" "$(calc3 "$crypto")" \
-			"$(calc3 "$(get libs "linked to libreadline" 8)")"
-		printf '%s\tplan building on every run: %s `realpath()` calls (%s ms; glibc resolves each path component with a `readlink`, so a missing path costs one call per existing ancestor) and %s `stat()` calls (%s ms: each of the %s blocked command names looked up in every PATH and standard directory), the rest %s ms\n' \
+		printf '%s\tstarting the corral binary and its libraries (`corral --version` against `/bin/true`, %s)%s\n' \
+			"$libs" "$(corral_libraries | cut -f1 | paste -sd, - | sed 's/,/, /g')" \
+			"${dear:+; the costliest, ${dear%%$'\t'*}, adds ${dear#*$'\t'} ms to an empty program}"
+		printf '%s\tplan building on every run: %s `realpath()` calls (%s ms), %s `stat()` calls (%s ms%s), the rest %s ms (profiles, rule matching, environment)\n' \
 			"$plan" "$nreal" "$(calc3 "$real")" "$nstat" \
-			"$(calc3 "$stat")" "$names" "$(calc3 "$other")"
+			"$(calc3 "$stat")" "$why" "$(calc3 "$other")"
 		printf '%s\tthe mount namespace: `unshare`, %s mounts (%s ms) and its teardown when the command exits (%s ms; more on a busy machine)\n' \
 			"$(calc3 "$view + $tear")" "$nmounts" "$(calc3 "$view")" "$tear"
 		printf '%s\tthe seccomp filter compiled by libseccomp on every run\n' "$compile"
@@ -1109,8 +1165,8 @@ fi)
 
 ### What corral's libraries cost at every exec
 
-Empty programs linked (\`--no-as-needed\`) to the libraries corral links,
-beside \`corral --version\`:
+Empty programs linked (\`--no-as-needed\`) to each library \`ldd\` lists for
+corral (but libc), beside \`corral --version\`:
 
 $(md_table libs)
 
@@ -1138,7 +1194,7 @@ fi)
 
 ## 2. Work
 
-Walking and \`stat\`ing every file of /usr ($(find /usr -xdev 2>/dev/null | wc -l) entries, page cache warm):
+Walking and \`stat\`ing every file of /usr/share ($(find /usr/share -xdev 2>/dev/null | wc -l) entries, page cache warm):
 
 $(md_table walk cpu)
 
@@ -1203,6 +1259,8 @@ $(for mode in binary builtin; do
 	echo
 done)
 
+$(hook_notes)
+
 ## Where the time goes in \`corral run\`
 
 Measured by \`bench/phases\`, which links the core and runs the steps of
@@ -1211,23 +1269,25 @@ them; the libc calls of plan building are counted and timed through the
 linker's \`--wrap\`; the "whole" rows spawn the real commands in the same
 runs. Medians in ms (p25–p75 for the default policy), and the calls made:
 the default policy at real-time priority, the same at an ordinary
-priority on this loaded machine, then with 1,000 extra grants and with
-100 masked paths.
+priority on this loaded machine, the same without a mount namespace
+(\`CORRAL_TEST_NO_NAMESPACES=1\`: Landlock alone), then with 1,000 extra
+grants and with 100 masked paths.
 
-| phase | default | calls | default, ordinary priority | 1,000 grants | calls | 100 masked | calls |
-|---|---|---|---|---|---|---|---|
+| phase | default | calls | default, ordinary priority | Landlock alone | 1,000 grants | calls | 100 masked | calls |
+|---|---|---|---|---|---|---|---|---|
 $(awk -F'\t' '
 	FILENAME ~ /loaded/ { l[FNR] = $2; next }
+	FILENAME ~ /alone/ { n[FNR] = $2; next }
 	FILENAME ~ /1000/ { g[FNR] = $2; gc[FNR] = $5; next }
 	FILENAME ~ /masks/ { m[FNR] = $2; mc[FNR] = $5; next }
 	{ name = $1
 	  if (sub(/^    /, "", name)) name = "&nbsp;&nbsp;&nbsp;&nbsp;↳ " name
 	  else if (sub(/^  /, "", name)) name = "↳ " name
-	  printf "| %s | %.3f (%.3f–%.3f) | %s | %.3f | %s | %s | %s | %s |\n",
-		name, $2, $3, $4, ($5 ? $5 : ""), l[FNR],
+	  printf "| %s | %.3f (%.3f–%.3f) | %s | %.3f | %.3f | %s | %s | %s | %s |\n",
+		name, $2, $3, $4, ($5 ? $5 : ""), l[FNR], n[FNR],
 		(FNR in g && g[FNR] != "" ? sprintf("%.3f", g[FNR]) : ""), (gc[FNR] ? gc[FNR] : ""),
 		(FNR in m && m[FNR] != "" ? sprintf("%.3f", m[FNR]) : ""), (mc[FNR] ? mc[FNR] : "") }' \
-	"$DATA/phases-loaded.tsv" "$DATA/phases-1000.tsv" \
+	"$DATA/phases-loaded.tsv" "$DATA/phases-alone.tsv" "$DATA/phases-1000.tsv" \
 	"$DATA/phases-masks.tsv" "$DATA/phases.tsv")
 
 ### Top costs
@@ -1272,6 +1332,9 @@ main()
 
 	install_peers
 	build
+	REVISION="commit $(git rev-parse --short HEAD)"
+	git diff --quiet HEAD -- core cli profiles builtin 2>/dev/null ||
+		REVISION+=" with uncommitted changes to core, cli, profiles or builtin"
 	rm -rf "$DATA"
 	mkdir -p "$DATA" "$PLOTS"
 	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -1287,7 +1350,7 @@ main()
 	zsh_loop
 
 	work_specs
-	measure walk 15 2
+	measure walk 40 2
 	measure build 5 1
 
 	scale_specs
