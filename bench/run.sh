@@ -759,6 +759,16 @@ machine()
 EOF
 }
 
+# The functions of corral on top of the 1,000-grant profile, if any.
+grants_symbols()
+{
+	local top
+
+	top=$(awk '$2 == "corral" { printf "%s`%s`", (n++ ? ", " : ""), $4 }
+		n == 3 { exit }' "$DATA/perf-grants.txt" 2>/dev/null)
+	[[ -n $top ]] && printf '; corral'"'"'s own leading functions in its profile above: %s' "$top"
+}
+
 # What the hook tables say, in figures.
 hook_notes()
 {
@@ -1012,7 +1022,7 @@ rule for every entry of the directories that hold a blocked binary),
 the Landlock ruleset $(calc3 "$(phase phases-alone "  Landlock ruleset (open, add_rule, restrict)")") ms (the
 siblings of each denied or protected path granted one by one), and the
 rest of the confinement $(calc3 "$(phase phases-alone "  the rest (descriptors, environment, limits, capabilities)")") ms
-(a fresh TMPDIR among it).
+(all else \`corral_confine\` does without a view).
 
 ### 1,000 grants and masked paths
 
@@ -1023,9 +1033,8 @@ $(calc3 "$(phase phases-1000 "plan build (total)")") ms of the 1,000-grant case
 ($(phase phases-1000 "  realpath()" 5) \`realpath()\` calls,
 $(calc3 "$(phase phases-1000 "  realpath()")") ms, and
 $(calc3 "$(phase phases-1000 "  the rest (profiles, matching, environment)")") ms
-in the rest, which grows with the square of the rules: each rule is
-compared with the others, \`check_grant_not_denied\` and
-\`corral_plan_build\` lead the profile above), and Landlock
+in the rest, which grows faster than the rules: ten times the grants,
+10,000, cost $(calc "($g10k - $g0) / ($g1000 - $g0)") times as much as 1,000$(grants_symbols)), and Landlock
 $(calc3 "$(phase phases-1000 "  Landlock ruleset (open, add_rule, restrict)")") ms for a
 plan of $(phase phases-1000 "  Landlock ruleset (open, add_rule, restrict)" 5) rules (an
 \`open(O_PATH)\` and a \`landlock_add_rule\` for each grant).
@@ -1052,8 +1061,9 @@ check on each open and the seccomp filter on every system call (any
 filter sends each call through the kernel's slower entry path; find makes
 one or more calls for every entry); bubblewrap applies neither. A build
 under corral also writes its temporary files to corral's private tmpfs
-/tmp. corral's start-up (a few ms) is about a hundredth of the walk and a
-thousandth of the build.
+/tmp. corral's start-up ($(calc3 "$c_over") ms) is
+$(calc "100 * $c_over / $(get walk bare 4)")% of the walk and
+$(calc "100 * $c_over / $(get build bare 4)")% of the build.
 EOF
 }
 
@@ -1131,7 +1141,7 @@ again. Timings are never pass/fail tests.
   default profile.
 - The minimal wrapper is \`bench/minwrap.c\`: no_new_privs, a Landlock
   ruleset (/usr, /lib, /etc read and execute, the working directory
-  read-write) and a 20-instruction seccomp filter, then \`exec\`.
+  read-write) and a seccomp filter of 33 instructions, then \`exec\`.
 - bubblewrap's policy matches corral's default: the root read-only, the
   working directory writable, \`--dev /dev --proc /proc\`, and
   \`--unshare-net\` as asked (a row without it shows what the network
