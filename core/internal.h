@@ -92,6 +92,7 @@ struct corral_rule {
 	bool exists;
 	bool is_dir;
 	bool lifted;      /* a deny lifted by a grant of the same path */
+	bool guard_missing; /* missing: keep anything from being made there */
 	int inside;       /* index of the grant around a deny/protect, or -1 */
 };
 

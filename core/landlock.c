@@ -70,6 +70,22 @@ static int add_rule_at(struct ruleset *rs, int dirfd, const char *name,
 }
 
 /* Does a deny or protect apply to path itself (exact) or below it? */
+/*
+ * Which carve-outs Landlock must keep by granting siblings.  An existing
+ * one only without a view (with one, a mount covers it).  A missing one,
+ * in both cases, inside a writable grant: no mount can cover a path that
+ * does not exist, so its parent must not let anything new be made.
+ */
+static bool kept_by_landlock(const struct ruleset *rs,
+			     const struct corral_rule *r, unsigned access)
+{
+	if (r->kind == CORRAL_RULE_GRANT || r->lifted)
+		return false;
+	if (r->exists)
+		return rs->siblings;
+	return r->guard_missing && (access & CORRAL_ACCESS_WRITE);
+}
+
 static const struct corral_rule *carved(const struct ruleset *rs,
 					const char *path, unsigned access,
 					bool exact, bool *is_deny)
@@ -82,7 +98,7 @@ static const struct corral_rule *carved(const struct ruleset *rs,
 		const struct corral_rule *r = &rs->plan->rules[i];
 		bool same;
 
-		if (r->kind == CORRAL_RULE_GRANT || r->lifted || !r->exists)
+		if (!kept_by_landlock(rs, r, access))
 			continue;
 		if (r->kind == CORRAL_RULE_PROTECT &&
 		    !(access & CORRAL_ACCESS_WRITE))
@@ -166,11 +182,7 @@ static int add_grants(struct ruleset *rs)
 
 		if (g->kind != CORRAL_RULE_GRANT || !g->exists)
 			continue;
-		if (rs->siblings)
-			ret = expand(rs, g->path, g->access);
-		else
-			ret = add_rule_at(rs, AT_FDCWD, g->path, g->path,
-					  g->access, false);
+		ret = expand(rs, g->path, g->access);
 		if (ret)
 			return ret;
 	}

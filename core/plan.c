@@ -460,6 +460,31 @@ static int check_grant_not_denied(const struct corral_plan *plan,
 	return 0;
 }
 
+/*
+ * A denied or protected path that does not exist could be made by the
+ * sandbox under a writable grant (a ~/.bash_login, a corral profile), so
+ * its nearest existing parent is kept from growing new entries.  Not when
+ * that parent is the working directory itself for a path named from it:
+ * a .corral.json made inside is never trusted unseen, and a .git/hooks
+ * without a .git belongs to a repository the sandbox itself made.
+ */
+static void guard_missing(const struct corral_plan *plan,
+			  struct corral_rule *r)
+{
+	char parent[PATH_MAX], *slash;
+	struct stat st;
+
+	snprintf(parent, sizeof(parent), "%s", r->path);
+	do {
+		slash = strrchr(parent, '/');
+		if (!slash)
+			return;
+		*(slash == parent ? slash + 1 : slash) = '\0';
+	} while (lstat(parent, &st) && strcmp(parent, "/"));
+	r->guard_missing = !(plan->workdir && !strcmp(parent, plan->workdir) &&
+			     !strncmp(r->written, "$WORKDIR", 8));
+}
+
 /* Match every deny and protect to the grant it carves out of. */
 static int match_rules(struct corral_plan *plan, struct corral_error *err)
 {
@@ -478,12 +503,16 @@ static int match_rules(struct corral_plan *plan, struct corral_error *err)
 				return ret;
 			break;
 		case CORRAL_RULE_DENY:
+			if (!r->exists && !r->lifted)
+				guard_missing(plan, r);
 			if (r->exists && !r->lifted)
 				r->inside = grant_around(plan, r->path,
 							 CORRAL_ACCESS_READ |
 								 CORRAL_ACCESS_WRITE);
 			break;
 		case CORRAL_RULE_PROTECT:
+			if (!r->exists && !r->lifted)
+				guard_missing(plan, r);
 			if (r->exists && !r->lifted)
 				r->inside = grant_around(plan, r->path,
 							 CORRAL_ACCESS_WRITE);

@@ -110,9 +110,10 @@ teardown()
 	refute_exists "$SCRATCH/ran"
 
 	cd "$PROJECT"
-	run corral run --allow "$SCRATCH" -- sh -c 'echo ran >"$1/ran"' sh "$SCRATCH"
+	mkdir -p "$SCRATCH/out"
+	run corral run --allow "$SCRATCH/out" -- sh -c 'echo ran >"$1/ran"' sh "$SCRATCH/out"
 	expect_status 0
-	expect_file "$SCRATCH/ran" ran
+	expect_file "$SCRATCH/out/ran" ran
 }
 
 @test "a denied ~/.ssh that is a symlink reads neither by the link nor at its target" {
@@ -288,8 +289,11 @@ EOF
 	run strace -f -y -e trace=getdents64 -o "$BATS_TEST_TMPDIR/trace" \
 		"$CORRAL" run --allow "$HOME" -- true
 	expect_status 0
-	if grep -E "getdents64\\([0-9]+<($PROJECT|$HOME)[/>]" "$BATS_TEST_TMPDIR/trace"; then
-		echo "corral listed the project or the home directory" >&2
+	# The home directory itself may be listed: with ~ writable, corral
+	# grants its entries one by one so that no missing denied or
+	# protected name (~/.aws, ~/.bash_login) can be made there.
+	if grep -E "getdents64\\([0-9]+<$PROJECT[/>]" "$BATS_TEST_TMPDIR/trace"; then
+		echo "corral listed the project" >&2
 		return 1
 	fi
 

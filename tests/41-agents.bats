@@ -199,6 +199,7 @@ expect_confined()
 	mkdir -p "$HOME/.claude"
 	echo '{}' >"$HOME/.claude.json"
 	inode=$(stat -c %i "$HOME/.claude.json")
+	mkdir -p "$HOME/.cache/claude-cli-nodejs"
 	before=$(home_outside .claude .claude.json)
 
 	expect_starts claude-code claude "2.1.197 (Claude Code)" "Usage: claude"
@@ -349,11 +350,12 @@ expect_confined()
 @test "an agent's profile grants no directory it lacks, nor any other agent's" {
 	needs_agents
 
+	# The profile makes its own ~/.codex (filesystem.create), and no other.
 	run agent codex "$PROMPT" codex exec --skip-git-repo-check "say hello"
 	expect_failure
-	refute_exists "$HOME/.codex"
+	[ -d "$HOME/.codex" ]
+	refute_exists "$HOME/.gemini"
 
-	mkdir -p "$HOME/.codex"
 	run agent codex 30 sh -c 'mkdir "$HOME/.codex/sessions" && mkdir "$HOME/.gemini"'
 	expect_failure
 	[ -d "$HOME/.codex/sessions" ]
