@@ -460,7 +460,9 @@ static int do_hook(int argc, char **argv)
 	}
 	ret = corral_hook_text(argv[1], self ? self : "corral", &text, &err);
 	free(self);
-	return ret ? fail(&err) : print_text(0, text);
+	if (text)
+		print_text(0, text);
+	return ret ? fail(&err) : 0;
 }
 
 int main(int argc, char **argv)

@@ -205,7 +205,11 @@ CORRAL_API int corral_trust_list(const char *home, char **text,
 /* Is this process inside a Landlock sandbox?  Probed, not taken on trust. */
 CORRAL_API bool corral_confined(void);
 
-/* The hook code for `eval "$(corral hook SHELL)"`; corral: this binary. */
+/*
+ * The hook code for `eval "$(corral hook SHELL)"`; corral: this binary.
+ * When the configuration is wrong, an error is returned AND *text holds
+ * code that makes each agent's name refuse to run: print it all the same.
+ */
 CORRAL_API int corral_hook_text(const char *shell, const char *corral,
 				char **text, struct corral_error *err);
 

@@ -180,6 +180,41 @@ static int put_wrappers(FILE *f, struct corral_error *err)
 	return ret;
 }
 
+/*
+ * With a configuration that cannot be read, no wrapper could be trusted to
+ * be right: each built-in agent's name is taken by a function that refuses
+ * to run it, rather than left to run unconfined.
+ */
+static void put_refusals(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(default_agents); i++)
+		fprintf(f, "%s() { printf '%%s\\n' 'corral: the agents configuration is invalid: not run' 'hint: see corral hook, or run it unconfined with: command %s' >&2; return 125; }\n",
+			default_agents[i][0], default_agents[i][0]);
+}
+
+/* The wrappers, or on a configuration error the refusals. */
+static int put_agents(FILE *f, struct corral_error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *w = open_memstream(&buf, &len);
+	int ret;
+
+	if (!w)
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
+	ret = put_wrappers(w, err);
+	if (fclose(w) && !ret)
+		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
+	if (ret)
+		put_refusals(f);
+	else
+		fputs(buf, f);
+	free(buf);
+	return ret;
+}
+
 static const char *hook_of(const char *shell)
 {
 	char name[32];
@@ -225,12 +260,12 @@ int corral_hook_text(const char *shell, const char *corral, char **out,
 		put_prompt(f, hook);
 	} else {
 		put_hook(f, hook, corral);
-		ret = put_wrappers(f, err);
+		ret = put_agents(f, err);
 	}
-	if (fclose(f) || ret) {
+	if (fclose(f)) {
 		free(buf);
-		return ret ? ret : corral_fail(err, -ENOMEM, NULL, "out of memory");
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
 	}
-	*out = buf;
-	return 0;
+	*out = buf; /* on a configuration error: the refusals, to eval */
+	return ret;
 }

@@ -272,27 +272,24 @@ static int find_workdir(struct corral_plan *plan, bool make_hooks,
 }
 
 /*
- * The nearest .corral.json applies once trusted; otherwise it is only
- * mentioned, with the command that trusts it.
+ * One policy file: applied when trusted (returns 1), else mentioned with
+ * the command that trusts it (returns 0).
  */
-static int add_project_policy(struct corral_plan *plan,
+static int try_project_policy(struct corral_plan *plan, const char *path,
 			      struct corral_error *err)
 {
 	struct corral_error why = { 0 };
 	struct corral_policy policy;
-	char *path = NULL;
 	int ret = 0;
 
-	if (!plan->workdir || corral_policy_find(plan->workdir, &path))
-		return 0;
 	if (corral_policy_read(path, &policy, &why)) {
 		corral_note(plan, "%s", why.message);
-		free(path);
 		return 0;
 	}
 	switch (corral_policy_state(plan->home, &policy)) {
 	case CORRAL_POLICY_TRUSTED:
 		ret = corral_profiles_load_project(plan, &policy, err);
+		ret = ret ? ret : 1;
 		break;
 	case CORRAL_POLICY_CHANGED:
 		corral_note(plan, "%s changed since it was trusted: ignored; review it with 'corral trust %s'",
@@ -303,8 +300,38 @@ static int add_project_policy(struct corral_plan *plan,
 			    policy.path, policy.path);
 	}
 	corral_policy_free(&policy);
-	free(path);
 	return ret;
+}
+
+/*
+ * The nearest trusted .corral.json at or above the working directory
+ * applies.  An untrusted one nearer is mentioned and passed over, so a
+ * file the sandbox planted cannot switch off a trusted one above it.
+ */
+static int add_project_policy(struct corral_plan *plan,
+			      struct corral_error *err)
+{
+	char dir[PATH_MAX], *path = NULL, *slash;
+	int ret = 0;
+
+	if (!plan->workdir)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", plan->workdir);
+	while (!ret && !corral_policy_find(dir, &path)) {
+		ret = try_project_policy(plan, path, err);
+		slash = strrchr(path, '/');
+		*slash = '\0'; /* the directory that held it */
+		slash = strrchr(path, '/');
+		if (!slash || slash == path) {
+			free(path);
+			break;
+		}
+		*slash = '\0';
+		snprintf(dir, sizeof(dir), "%s", path);
+		free(path);
+		path = NULL;
+	}
+	return ret < 0 ? ret : 0;
 }
 
 /* The working directory, as the profiles' "workdir" says (rw by default). */

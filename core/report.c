@@ -70,11 +70,34 @@ static const char *net_word(const struct corral_net *net)
  * One line for CORRAL_SANDBOX: enough for `status` inside to say which
  * mechanism keeps each guarantee.  Space-separated key=value pairs.
  */
+/* The profiles applied, by name: "claude-code+node", or "default". */
+static void profile_names(const struct corral_plan *plan, char *buf,
+			  size_t len)
+{
+	const char *label, *name;
+	size_t i, n;
+
+	snprintf(buf, len, "default");
+	for (i = 0; i < plan->profile.names.n; i++) {
+		label = plan->profile.names.v[i];
+		name = strrchr(label, '/') ? strrchr(label, '/') + 1 : label;
+		n = strcspn(name, ". ");
+		if (!strncmp(name, "default", 7) && n == 7)
+			continue;
+		if (strlen(buf) + n + 2 < len)
+			snprintf(buf + strlen(buf), len - strlen(buf), "+%.*s",
+				 (int)n, name);
+	}
+}
+
 int corral_plan_summary(const struct corral_plan *plan, char **text)
 {
+	char names[256];
+
+	profile_names(plan, names, sizeof(names));
 	return asprintf(text,
-			"policy=default view=%s landlock-abi=%d net=%s unix=%s ptrace=%s workdir=%s",
-			plan->namespaces ? "namespace" : "landlock-only",
+			"policy=%s view=%s landlock-abi=%d net=%s unix=%s ptrace=%s workdir=%s",
+			names, plan->namespaces ? "namespace" : "landlock-only",
 			plan->abi, net_word(&plan->net),
 			plan->net.unix_sockets ? "allowed" : "default",
 			plan->allow_ptrace ? "allowed" : "denied",
@@ -311,6 +334,7 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 {
 	char buf[PATH_MAX];
 	unsigned access = 0;
+	bool read_only = false;
 	size_t i;
 
 	for (i = 0; i < plan->n_rules; i++) {
@@ -326,7 +350,7 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 						  sizeof(buf)));
 		} else if (r->kind == CORRAL_RULE_PROTECT && !r->lifted &&
 			   r->inside >= 0) {
-			access &= ~(unsigned)CORRAL_ACCESS_WRITE;
+			read_only = true;
 			fprintf(f, "  read-only: protected by %s '%s', %s\n",
 				r->origin,
 				corral_path_tilde(r->path, plan->home, buf,
@@ -334,6 +358,8 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 				carve_word(plan, r));
 		}
 	}
+	if (read_only) /* whatever grant came before or after it */
+		access &= ~(unsigned)CORRAL_ACCESS_WRITE;
 	if (!access)
 		fprintf(f, "  verdict: no access (no grant covers it; Landlock denies what is not granted)\n");
 	else

@@ -199,6 +199,9 @@ static int network_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
 				       SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	if (!ret && plan->net.ports)
 		ret = only_plain_tcp(ctx);
+	/* listen() without bind() takes a port of its own choosing. */
+	if (!ret && plan->net.ports && !plan->net.n_bind)
+		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(listen), 0);
 	return ret;
 }
 

@@ -665,6 +665,11 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 		if (ret)
 			return ret;
 	}
+	/* The host's /dev/shm holds other programs' shared memory. */
+	if (!access("/dev/shm", F_OK) &&
+	    mount("corral-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777"))
+		return mount_fail(err, "mount a private", "/dev/shm");
 	ret = carve(plan, err);
 	if (!ret)
 		ret = hide_daemons(plan, err);

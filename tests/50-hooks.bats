@@ -610,7 +610,7 @@ case_prompt()
 	refute_output 'claude()'
 }
 
-@test "invalid agent names and profiles in config.json are refused and no code is generated" {
+@test "invalid agent names and profiles in config.json are refused: no code from them, and each agent's name refuses to run" {
 	local config
 
 	mkdir -p "$HOME/.config/corral"
@@ -623,7 +623,11 @@ case_prompt()
 		printf '%s\n' "$config" >"$HOME/.config/corral/config.json"
 		for shell in bash zsh; do
 			run --separate-stderr corral hook "$shell"
-			if [ "$status" -ne 125 ] || [ -n "$output" ]; then
+			# Fail closed: the hook still takes the agents' names,
+			# each for a function that refuses (125), and no name
+			# or profile from the bad file reaches the code.
+			if [ "$status" -ne 125 ] || [[ $output == *"() { __corral_run"* ]] ||
+				[[ $output == *pwned* ]] || [[ $output != *'claude() {'*'return 125; }'* ]]; then
 				printf 'config %s: status %s, stdout:\n%s\n' \
 					"$config" "$status" "$output" >&2
 				return 1

@@ -134,16 +134,18 @@ expect_not_applied()
 	[ "$(grep -c " $POLICY\$" "$STORE")" -eq 1 ]
 }
 
-@test "the nearest policy applies in subdirectories, and a nearer one replaces it" {
+@test "the nearest trusted policy applies in subdirectories; an untrusted nearer one is passed over, a trusted one replaces it" {
 	mkdir -p "$PROJECT/src/deep" "$PROJECT/lib"
 	corral trust --yes >/dev/null
 	expect_applied "$PROJECT/src/deep"
 
+	# A file the sandbox could plant must not switch the trusted one off.
 	printf '{}\n' >"$PROJECT/src/.corral.json"
 	run bash -c 'cd "$1" && "$2" run -- cat "$HOME/notes.txt"' sh \
 		"$PROJECT/src/deep" "$CORRAL"
-	expect_failure
+	expect_status 0
 	expect_output "$PROJECT/src/.corral.json is not trusted"
+	expect_applied "$PROJECT/src/deep"
 	expect_applied "$PROJECT/lib"
 
 	corral trust --yes "$PROJECT/src" >/dev/null
@@ -410,7 +412,9 @@ $hash $victim"
 	run bash -c 'cd "$1" && "$2" run --allow "$HOME" -- "$2" trust --yes' sh \
 		"$PROJECT/sub" "$CORRAL"
 	expect_failure
-	expect_not_applied "$PROJECT/sub"
+	[ "$(wc -l <"$STORE")" -eq 1 ]
+	run bash -c 'cd "$1" && "$2" run -- true' sh "$PROJECT/sub" "$CORRAL"
+	expect_output "$PROJECT/sub/.corral.json is not trusted"
 }
 
 @test "the bash builtin applies a trusted policy too" {
