@@ -1,7 +1,9 @@
 # corral: a plain GNU Makefile.  Knobs are ?= so a packager can set them.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
-BASH_LOADABLES_DIR ?= $(shell pkg-config --variable=loadablesdir bash 2>/dev/null || echo /usr/lib/bash)
+# bash finds a builtin by name only on BASH_LOADABLES_PATH; the hook
+# loads it by this full path.
+BASH_LOADABLES_DIR ?= $(PREFIX)/lib/bash
 ZSH_MODULE_DIR ?= $(PREFIX)/lib/corral/zsh
 MANDIR ?= $(PREFIX)/share/man
 BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
@@ -57,7 +59,14 @@ $(BUILD)/core/%.o: $(BUILD)/core/%.c
 $(BUILD)/core/hook.o: CPPFLAGS += \
 	-DCORRAL_BASH_BUILTIN='"$(BASH_LOADABLES_DIR)/sandbox"' \
 	-DCORRAL_ZSH_MODULE_DIR='"$(ZSH_MODULE_DIR)"'
-$(BUILD)/core/hook.o: Makefile
+$(BUILD)/core/hook.o: $(BUILD)/dirs.stamp
+
+# Rebuilt when the install directories change (make install PREFIX=...).
+$(BUILD)/dirs.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' | cmp -s - $@ || \
+		echo '$(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' > $@
+FORCE:
 
 $(BUILD)/libcorral.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^

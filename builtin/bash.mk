@@ -2,10 +2,12 @@
 # `enable -f sandbox sandbox` from $(BASH_LOADABLES_DIR) (bash adds no
 # suffix).  bash's headers trip our warnings, so they come in as system
 # headers; loadables.h lives in the loadables directory itself.
-BASH_LOADABLES_DIR ?= $(shell $(PKG_CONFIG) --variable=loadablesdir bash)
+# loadables.h lives where Debian installs its own loadables.
+BASH_LOADABLES_HEADERS ?= $(shell $(PKG_CONFIG) --variable=loadablesdir bash)
+BASH_LOADABLES_DIR ?= $(PREFIX)/lib/bash
 BASH_HEADERS_DIR ?= $(shell $(PKG_CONFIG) --variable=headersdir bash)
 BASH_CFLAGS = -DHAVE_CONFIG_H -DSHELL \
-	-isystem $(BASH_LOADABLES_DIR) -isystem $(BASH_HEADERS_DIR) \
+	-isystem $(BASH_LOADABLES_HEADERS) -isystem $(BASH_HEADERS_DIR) \
 	-isystem $(BASH_HEADERS_DIR)/include \
 	-isystem $(BASH_HEADERS_DIR)/builtins
 # The symbols come from the host shell, so no -z defs.  Hide every

@@ -74,25 +74,51 @@ static void put_quoted(FILE *f, const char *value)
 	fputc('\'', f);
 }
 
+/*
+ * Where the builtins are: beside this binary when it was installed
+ * (PREFIX/bin/corral: PREFIX/lib/bash/sandbox, PREFIX/lib/corral/zsh), as
+ * with make install DESTDIR=...; else where the build was told they go.
+ */
+static void installed_beside(const char *corral, const char *relative,
+			     const char *check, const char *fallback,
+			     char *buf, size_t len)
+{
+	size_t n = strlen(corral);
+	char probe[PATH_MAX * 2];
+
+	snprintf(buf, len, "%s", fallback);
+	if (n < 11 || strcmp(corral + n - 11, "/bin/corral"))
+		return;
+	snprintf(probe, sizeof(probe), "%.*s/%s%s", (int)(n - 11), corral,
+		 relative, check);
+	if (!access(probe, R_OK))
+		snprintf(buf, len, "%.*s/%s", (int)(n - 11), corral, relative);
+}
+
 /* The hook file with @CORRAL@, @BASH_BUILTIN@, @ZSH_MODULE_DIR@ filled. */
 static void put_hook(FILE *f, const char *text, const char *corral)
 {
-	static const struct {
+	char bash[PATH_MAX], zsh[PATH_MAX];
+	const struct {
 		const char *key;
 		const char *value;
 	} keys[] = {
-		{ "@CORRAL@", NULL },
-		{ "@BASH_BUILTIN@", CORRAL_BASH_BUILTIN },
-		{ "@ZSH_MODULE_DIR@", CORRAL_ZSH_MODULE_DIR },
+		{ "@CORRAL@", corral },
+		{ "@BASH_BUILTIN@", bash },
+		{ "@ZSH_MODULE_DIR@", zsh },
 	};
 	size_t i;
 	bool done;
 
+	installed_beside(corral, "lib/bash/sandbox", "", CORRAL_BASH_BUILTIN,
+			 bash, sizeof(bash));
+	installed_beside(corral, "lib/corral/zsh", "/corral/sandbox.so",
+			 CORRAL_ZSH_MODULE_DIR, zsh, sizeof(zsh));
 	while (*text) {
 		for (i = 0, done = false; i < 3 && !done; i++) {
 			if (strncmp(text, keys[i].key, strlen(keys[i].key)))
 				continue;
-			put_quoted(f, keys[i].value ? keys[i].value : corral);
+			put_quoted(f, keys[i].value);
 			text += strlen(keys[i].key);
 			done = true;
 		}

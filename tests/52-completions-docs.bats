@@ -350,7 +350,7 @@ make_in_copy()
 	[ -f "$BUILD/sandbox" ] || skip "no bash builtin at $BUILD/sandbox: make builds it"
 	[ -f "$BUILD/zsh/corral/sandbox.so" ] ||
 		skip "no zsh module at $BUILD/zsh/corral/sandbox.so: make builds it"
-	loadables=$(pkg-config --variable=loadablesdir bash 2>/dev/null || echo /usr/lib/bash)
+	loadables=/usr/lib/bash # PREFIX/lib/bash
 
 	run make_in_copy install DESTDIR="$dest" PREFIX=/usr
 	expect_status 0
@@ -384,9 +384,12 @@ make_in_copy()
 		expect_status 0
 		expect_output "SYNOPSIS"
 	fi
-	# The hook loads the builtin from where it is installed.
+	# The hook loads the builtins from where they are installed, beside
+	# the binary (DESTDIR included).
 	run "$dest/usr/bin/corral" hook bash
-	expect_output "enable -f '$loadables/sandbox' sandbox"
+	expect_output "enable -f '$dest$loadables/sandbox' sandbox"
+	run "$dest/usr/bin/corral" hook zsh
+	expect_output "module_path+=('$dest/usr/lib/corral/zsh')"
 
 	run make_in_copy uninstall DESTDIR="$dest" PREFIX=/usr
 	expect_status 0
