@@ -118,7 +118,7 @@ uninstall:
 		$(DESTDIR)$(ZSH_COMPLETION_DIR)/_corral
 
 check-format:
-	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c
+	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c builtin/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -74,7 +74,7 @@ struct slot {
 	struct corral_plan *plan;
 	struct corral_snapshot *snap;
 	HASH_TABLE *verdicts; /* variable name -> removed by the plan? */
-	long long built;      /* CLOCK_MONOTONIC, ns */
+	long long built; /* CLOCK_MONOTONIC, ns */
 	unsigned long used;
 };
 
@@ -292,7 +292,7 @@ static int make_key(char **key, size_t *len, char **words, int n)
 	key_add(f, &uid, sizeof(uid));
 	for (i = 0; i <= 2; i++) {
 		tty = fstat(i, &st) == 0 && S_ISCHR(st.st_mode) ? st.st_rdev
-							       : 0;
+								: 0;
 		key_add(f, &tty, sizeof(tty));
 	}
 	maybe_make_export_env();
@@ -806,15 +806,18 @@ static int confine_shell(const struct call *c)
 	int ret;
 
 	if (c->opts.argc > 0) {
-		usage_error("sandbox confines this shell and runs no command; use 'sandbox run' for",
-			    c->opts.argv[0]);
+		usage_error(
+			"sandbox confines this shell and runs no command; use 'sandbox run' for",
+			c->opts.argv[0]);
 		return fail_closed(false);
 	}
 	if (c->opts.dry_run)
 		return describe(c);
 	if (top_level_interactive() && !c->opts.force) {
-		builtin_error("refusing to confine this interactive shell: it cannot be undone");
-		print_hint("confine a subshell, ( sandbox ...; command ), or one command, sandbox run ...; --force confines this shell anyway");
+		builtin_error(
+			"refusing to confine this interactive shell: it cannot be undone");
+		print_hint(
+			"confine a subshell, ( sandbox ...; command ), or one command, sandbox run ...; --force confines this shell anyway");
 		return CORRAL_EXIT_FAILURE;
 	}
 	if (get_plan(c, &ref, &err)) {
@@ -958,8 +961,8 @@ static void call_free(struct call *c)
 
 static bool is_option(const char *word)
 {
-	return word[0] == '-' && strcmp(word, "--help") &&
-	       strcmp(word, "-h") && strcmp(word, "--version");
+	return word[0] == '-' && strcmp(word, "--help") && strcmp(word, "-h") &&
+	       strcmp(word, "--version");
 }
 
 static int dispatch(const char *sub, WORD_LIST *args)

@@ -376,7 +376,7 @@ static int make_key(char **key, size_t *len, char **words, int n)
 	key_add(f, &uid, sizeof(uid));
 	for (i = 0; i <= 2; i++) {
 		tty = fstat(i, &st) == 0 && S_ISCHR(st.st_mode) ? st.st_rdev
-							       : 0;
+								: 0;
 		key_add(f, &tty, sizeof(tty));
 	}
 	for (e = environ; e && *e; e++)
@@ -610,8 +610,8 @@ static void set_param(const char *name, const char *value, bool readonly)
 	Param pm, bottom;
 
 	remove_param(name);
-	pm = assignsparam(dupstring(name),
-			  metafy((char *)value, -1, META_DUP), 0);
+	pm = assignsparam(dupstring(name), metafy((char *)value, -1, META_DUP),
+			  0);
 	if (!pm)
 		return;
 	pm->node.flags |= PM_EXPORTED;
@@ -653,8 +653,7 @@ static bool top_level_interactive(void)
  * shell and for the child of run.  Returns 0, or -1 with the process
  * possibly partly confined (its parameters scrubbed at least).
  */
-static int confine_here(const struct plan_ref *ref, char **names,
-			int verbosity)
+static int confine_here(const struct plan_ref *ref, char **names, int verbosity)
 {
 	struct corral_error err = { 0 };
 	size_t seen = corral_plan_note_count(ref->plan);
@@ -679,7 +678,8 @@ static int fail_closed(bool applied)
 {
 	if (top_level_interactive()) {
 		if (applied)
-			print_hint("this shell may now be partly confined; start a new one");
+			print_hint(
+				"this shell may now be partly confined; start a new one");
 		return CORRAL_EXIT_FAILURE;
 	}
 	fflush(NULL);
@@ -712,15 +712,17 @@ static int confine_shell(const struct call *c)
 	int ret;
 
 	if (c->opts.argc > 0) {
-		usage_error("sandbox confines this shell and runs no command; use 'sandbox run' for",
-			    c->opts.argv[0]);
+		usage_error(
+			"sandbox confines this shell and runs no command; use 'sandbox run' for",
+			c->opts.argv[0]);
 		return fail_closed(false);
 	}
 	if (c->opts.dry_run)
 		return describe(c);
 	if (top_level_interactive() && !c->opts.force) {
 		warn("refusing to confine this interactive shell: it cannot be undone");
-		print_hint("confine a subshell, ( sandbox ...; command ), or one command, sandbox run ...; --force confines this shell anyway");
+		print_hint(
+			"confine a subshell, ( sandbox ...; command ), or one command, sandbox run ...; --force confines this shell anyway");
 		return CORRAL_EXIT_FAILURE;
 	}
 	if (get_plan(c, &ref, &err)) {
@@ -1143,8 +1145,8 @@ static int dispatch(const char *sub, char **args, char **all)
 
 static bool is_option(const char *word)
 {
-	return word[0] == '-' && strcmp(word, "--help") &&
-	       strcmp(word, "-h") && strcmp(word, "--version");
+	return word[0] == '-' && strcmp(word, "--help") && strcmp(word, "-h") &&
+	       strcmp(word, "--version");
 }
 
 static int bin_sandbox(char *nam, char **args, Options ops, int func)
@@ -1183,11 +1185,7 @@ static struct builtin bintab[] = {
 };
 
 static struct features module_features = {
-	bintab, sizeof(bintab) / sizeof(*bintab),
-	NULL, 0,
-	NULL, 0,
-	NULL, 0,
-	0,
+	bintab, sizeof(bintab) / sizeof(*bintab), NULL, 0, NULL, 0, NULL, 0, 0,
 };
 
 CORRAL_API int setup_(Module m)

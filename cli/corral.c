@@ -41,7 +41,8 @@ static void print_notes(const struct corral_plan *plan, size_t from)
 	if (verbosity < 0)
 		return;
 	for (i = from; i < corral_plan_note_count(plan); i++)
-		fprintf(stderr, "corral: note: %s\n", corral_plan_note(plan, i));
+		fprintf(stderr, "corral: note: %s\n",
+			corral_plan_note(plan, i));
 }
 
 /* Print a report the core built; text is NULL when it failed. */
@@ -186,7 +187,8 @@ static bool refuse_blocked(const struct corral_plan *plan, const char *name)
 	if (blocked) {
 		fprintf(stderr, "corral: '%s' is blocked by the policy (%s)\n",
 			name, file);
-		fprintf(stderr, "hint: lift it with --allow-command %s\n", name);
+		fprintf(stderr, "hint: lift it with --allow-command %s\n",
+			name);
 	}
 	free(file);
 	return blocked;
@@ -223,8 +225,9 @@ static int do_profile(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(verb, "validate") || argc < 3)
-		return usage_error("usage: corral profile list | show NAME | validate FILE...; got",
-				   verb);
+		return usage_error(
+			"usage: corral profile list | show NAME | validate FILE...; got",
+			verb);
 	for (i = 2; i < argc; i++) {
 		if (corral_profile_validate(argv[i], &err)) {
 			fail(&err);
@@ -373,8 +376,11 @@ static int trust_check(void)
 	if (state == CORRAL_POLICY_TRUSTED)
 		printf("%s\n", p.path);
 	else
-		fprintf(stderr, "corral: %s is %s: not applied; review it with 'corral trust %s'\n",
-			p.path, state == CORRAL_POLICY_CHANGED ? "changed since trusted" : "not trusted",
+		fprintf(stderr,
+			"corral: %s is %s: not applied; review it with 'corral trust %s'\n",
+			p.path,
+			state == CORRAL_POLICY_CHANGED ? "changed since trusted"
+						       : "not trusted",
 			p.path);
 	corral_policy_free(&p);
 	free(path);
@@ -396,27 +402,32 @@ static int do_trust(int argc, char **argv)
 		else if (!strcmp(argv[i], "--check") && argc == 2)
 			return trust_check();
 		else if (!strcmp(argv[i], "--list") && argc == 2)
-			return corral_trust_list(home, &text, &err) ? fail(&err)
-								   : print_text(0, text);
+			return corral_trust_list(home, &text, &err)
+				       ? fail(&err)
+				       : print_text(0, text);
 		else if (argv[i][0] == '-' || arg)
-			return usage_error("usage: corral trust [--yes] [PATH] | --list; got",
-					   argv[i]);
+			return usage_error(
+				"usage: corral trust [--yes] [PATH] | --list; got",
+				argv[i]);
 		else
 			arg = argv[i];
 	}
 	path = policy_path(arg);
 	if (!path)
-		return usage_error("no .corral.json here or above; name one, got",
-				   arg ? arg : ".");
+		return usage_error(
+			"no .corral.json here or above; name one, got",
+			arg ? arg : ".");
 	ret = corral_policy_read(path, &p, &err);
 	free(path);
 	if (ret)
 		return fail(&err);
 	ret = show_policy(&p);
 	if (!ret && !yes && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "corral: not a terminal: nothing trusted\nhint: pass --yes to trust it without asking\n");
+		fprintf(stderr,
+			"corral: not a terminal: nothing trusted\nhint: pass --yes to trust it without asking\n");
 		ret = CORRAL_EXIT_FAILURE;
-	} else if (!ret && !yes && !confirm("trust exactly this policy? [y/N] ")) {
+	} else if (!ret && !yes &&
+		   !confirm("trust exactly this policy? [y/N] ")) {
 		fprintf(stderr, "corral: not trusted\n");
 		ret = 1;
 	} else if (!ret && corral_trust_record(home, &p, &err)) {
@@ -435,11 +446,13 @@ static int do_untrust(int argc, char **argv)
 	int ret;
 
 	if (argc > 2)
-		return usage_error("usage: corral untrust [PATH]; got", argv[2]);
+		return usage_error("usage: corral untrust [PATH]; got",
+				   argv[2]);
 	path = policy_path(argc == 2 ? argv[1] : NULL);
 	if (!path)
-		return usage_error("no .corral.json here or above; name one, got",
-				   argc == 2 ? argv[1] : ".");
+		return usage_error(
+			"no .corral.json here or above; name one, got",
+			argc == 2 ? argv[1] : ".");
 	real = realpath(path, NULL);
 	ret = corral_trust_forget(getenv("HOME"), real ? real : path, &err);
 	free(real);
@@ -455,8 +468,9 @@ static int do_hook(int argc, char **argv)
 
 	if (argc != 2) {
 		free(self);
-		return usage_error("usage: corral hook bash | corral hook zsh; got",
-				   argc > 2 ? argv[2] : "nothing");
+		return usage_error(
+			"usage: corral hook bash | corral hook zsh; got",
+			argc > 2 ? argv[2] : "nothing");
 	}
 	ret = corral_hook_text(argv[1], self ? self : "corral", &text, &err);
 	free(self);
@@ -473,7 +487,8 @@ int main(int argc, char **argv)
 		fputs(corral_usage(), stderr);
 		return CORRAL_EXIT_FAILURE;
 	}
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
+	    !strcmp(cmd, "help"))
 		return fputs(corral_usage(), stdout) < 0;
 	if (!strcmp(cmd, "--version"))
 		return printf("corral %s\n", CORRAL_VERSION) < 0;

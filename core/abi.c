@@ -15,22 +15,19 @@
  * Writing never includes MAKE_CHAR or MAKE_BLOCK: a device node made in a
  * granted directory would reach whatever it names (a disk, for root).
  */
-#define FS_WRITE                                                        \
-	(LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE |     \
-	 LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK |           \
-	 LL_FS_MAKE_FIFO | LL_FS_MAKE_SYM | LL_FS_REFER | LL_FS_TRUNCATE)
+#define FS_WRITE                                                               \
+	(LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE |             \
+	 LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO | \
+	 LL_FS_MAKE_SYM | LL_FS_REFER | LL_FS_TRUNCATE)
 /* Rights that make sense on a file rather than a directory. */
-#define FS_FILE                                                        \
-	(LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE |          \
-	 LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
+#define FS_FILE                                                                \
+	(LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | \
+	 LL_FS_IOCTL_DEV)
 
 /* Every filesystem right each ABI knows, indexed by ABI. */
 static const uint64_t abi_fs[] = {
-	[1] = (1ULL << 13) - 1,
-	[2] = (1ULL << 14) - 1,
-	[3] = (1ULL << 15) - 1,
-	[4] = (1ULL << 15) - 1,
-	[5] = (1ULL << 16) - 1,
+	[1] = (1ULL << 13) - 1, [2] = (1ULL << 14) - 1, [3] = (1ULL << 15) - 1,
+	[4] = (1ULL << 15) - 1, [5] = (1ULL << 16) - 1,
 };
 #define ABI_FS_MAX ((int)(sizeof(abi_fs) / sizeof(abi_fs[0])) - 1)
 

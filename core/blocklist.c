@@ -22,8 +22,8 @@
 
 /* Searched beside PATH, so that a trimmed PATH hides nothing. */
 static const char *const standard_dirs[] = {
-	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-	"/sbin", "/bin",
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+	"/usr/bin",	   "/sbin",	     "/bin",
 };
 
 static bool is_blocked(const struct corral_plan *plan, dev_t dev, ino_t ino)
@@ -118,8 +118,8 @@ static int search_dirs(struct corral_words *dirs)
 	     dir = strtok_r(NULL, ":", &save))
 		ret = dir[0] == '/' ? corral_words_add(dirs, dir) : 0;
 	free(path);
-	for (i = 0; i < sizeof(standard_dirs) / sizeof(standard_dirs[0]) && !ret;
-	     i++)
+	for (i = 0;
+	     i < sizeof(standard_dirs) / sizeof(standard_dirs[0]) && !ret; i++)
 		ret = corral_words_add(dirs, standard_dirs[i]);
 	for (i = 0; i < dirs->n && !ret; i++) {
 		real = realpath(dirs->v[i], NULL);
@@ -211,8 +211,9 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 
 	for (i = 0; i < block->n && !ret; i++) {
 		if (!block->v[i][0])
-			return corral_fail(err, -EINVAL, NULL,
-					   "an empty command name cannot be blocked");
+			return corral_fail(
+				err, -EINVAL, NULL,
+				"an empty command name cannot be blocked");
 		if (allowed(allow, block->v[i]))
 			continue;
 		if (corral_words_add(&plan->block_names, block->v[i]))
@@ -226,7 +227,8 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 	if (!ret)
 		ret = add_hard_links(plan);
 	if (ret)
-		return corral_fail(err, ret, NULL, "cannot resolve blocked commands: %s",
+		return corral_fail(err, ret, NULL,
+				   "cannot resolve blocked commands: %s",
 				   strerror(-ret));
 	return 0;
 }
@@ -266,10 +268,12 @@ static int allow_exec(struct exec_layer *l, int dirfd, const char *name,
 	pb.parent_fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pb.parent_fd < 0)
 		return 0; /* gone, or not ours to reach: nothing to grant */
-	if (syscall(__NR_landlock_add_rule, l->fd, LL_RULE_PATH_BENEATH, &pb, 0))
-		ret = corral_fail(l->err, -errno, NULL,
-				  "landlock: cannot allow execution in '%s': %s",
-				  path, strerror(errno));
+	if (syscall(__NR_landlock_add_rule, l->fd, LL_RULE_PATH_BENEATH, &pb,
+		    0))
+		ret = corral_fail(
+			l->err, -errno, NULL,
+			"landlock: cannot allow execution in '%s': %s", path,
+			strerror(errno));
 	close(pb.parent_fd);
 	return ret;
 }
@@ -295,8 +299,8 @@ static int grant_dir(struct exec_layer *l, const char *dir)
 		    S_ISLNK(st.st_mode) ||
 		    is_blocked(l->plan, st.st_dev, st.st_ino))
 			continue;
-		snprintf(child, sizeof(child), "%s/%s", strcmp(dir, "/") ? dir : "",
-			 de->d_name);
+		snprintf(child, sizeof(child), "%s/%s",
+			 strcmp(dir, "/") ? dir : "", de->d_name);
 		if (S_ISDIR(st.st_mode) && holds_blocked(l->plan, child))
 			ret = grant_dir(l, child);
 		else
@@ -315,7 +319,8 @@ static int grant_dir(struct exec_layer *l, const char *dir)
 int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 			     struct corral_error *err)
 {
-	struct corral_ll_ruleset_attr attr = { .handled_access_fs = LL_FS_EXECUTE };
+	struct corral_ll_ruleset_attr attr = { .handled_access_fs =
+						       LL_FS_EXECUTE };
 	struct exec_layer l = { .plan = plan, .err = err };
 	int ret;
 
@@ -335,9 +340,10 @@ int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 	l.fd = (int)syscall(__NR_landlock_create_ruleset, &attr,
 			    sizeof(attr.handled_access_fs), 0);
 	if (l.fd < 0)
-		return corral_fail(err, -errno, NULL,
-				   "landlock: cannot create the blocked-command layer: %s",
-				   strerror(errno));
+		return corral_fail(
+			err, -errno, NULL,
+			"landlock: cannot create the blocked-command layer: %s",
+			strerror(errno));
 	ret = grant_dir(&l, "/");
 	if (ret)
 		close(l.fd);
@@ -353,10 +359,13 @@ int corral_blocklist_enforce(int fd, struct corral_error *err)
 	if (fd < 0)
 		return 0;
 	if (syscall(__NR_landlock_restrict_self, fd, 0))
-		ret = corral_fail(err, -errno,
-				  errno == E2BIG ? "the kernel stacks at most 16 Landlock layers; each sandbox with blocked commands uses two" : NULL,
-				  "landlock: cannot enforce the blocked-command layer: %s",
-				  strerror(errno));
+		ret = corral_fail(
+			err, -errno,
+			errno == E2BIG
+				? "the kernel stacks at most 16 Landlock layers; each sandbox with blocked commands uses two"
+				: NULL,
+			"landlock: cannot enforce the blocked-command layer: %s",
+			strerror(errno));
 	close(fd);
 	return ret;
 }
@@ -370,10 +379,13 @@ void corral_blocklist_describe(const struct corral_plan *plan, FILE *f)
 		return;
 	}
 	if (plan->namespaces)
-		fprintf(f, "blocked commands: masked in the view (/dev/null on a noexec, nodev mount over each name), for every descendant, by any path:");
+		fprintf(f,
+			"blocked commands: masked in the view (/dev/null on a noexec, nodev mount over each name), for every descendant, by any path:");
 	else
-		fprintf(f, "blocked commands: a Landlock layer that allows execution everywhere but on these binaries (by inode), for every descendant, by any path:");
+		fprintf(f,
+			"blocked commands: a Landlock layer that allows execution everywhere but on these binaries (by inode), for every descendant, by any path:");
 	for (i = 0; i < plan->n_blocked; i++)
 		fprintf(f, " %s", plan->blocked[i].path);
-	fprintf(f, "\nblocked commands: a copy of a binary made inside the sandbox, a multi-call binary (busybox rm) or an interpreter (python3 -c 'os.remove(...)') is not blocked: the filesystem policy is what protects files\n");
+	fprintf(f,
+		"\nblocked commands: a copy of a binary made inside the sandbox, a multi-call binary (busybox rm) or an interpreter (python3 -c 'os.remove(...)') is not blocked: the filesystem policy is what protects files\n");
 }

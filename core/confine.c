@@ -63,7 +63,8 @@ static void sweep_old_tmpdirs(void)
 	for (i = 0; i < g.gl_pathc; i++)
 		if (!lstat(g.gl_pathv[i], &st) && S_ISDIR(st.st_mode) &&
 		    st.st_uid == geteuid() && st.st_mtime < day_ago)
-			nftw(g.gl_pathv[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+			nftw(g.gl_pathv[i], remove_entry, 16,
+			     FTW_DEPTH | FTW_PHYS);
 	globfree(&g);
 }
 
@@ -89,15 +90,17 @@ static int make_tmpdir(struct corral_plan *plan, struct corral_error *err)
 		    (int)sizeof(tmpl))
 		made = mkdtemp(tmpl) != NULL;
 	if (!made)
-		return corral_fail(err, -errno, NULL,
-				   "prepare: cannot create a temporary directory in /tmp or $TMPDIR: %s",
-				   strerror(errno));
+		return corral_fail(
+			err, -errno, NULL,
+			"prepare: cannot create a temporary directory in /tmp or $TMPDIR: %s",
+			strerror(errno));
 	plan->tmpdir = strdup(tmpl);
 	if (!plan->tmpdir)
 		return corral_fail(err, -ENOMEM, NULL, "out of memory");
-	corral_note(plan,
-		    "no private /tmp without namespaces: TMPDIR is %s, /tmp itself is not granted",
-		    plan->tmpdir);
+	corral_note(
+		plan,
+		"no private /tmp without namespaces: TMPDIR is %s, /tmp itself is not granted",
+		plan->tmpdir);
 	return corral_plan_add(plan, CORRAL_RULE_GRANT,
 			       CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE,
 			       plan->tmpdir, "TMPDIR", err);
@@ -112,8 +115,9 @@ static int fall_back(struct corral_plan *plan, struct corral_error *err)
 	for (i = 0; i < plan->n_rules; i++)
 		carved |= plan->rules[i].inside >= 0;
 	if (carved)
-		corral_note(plan,
-			    "denied and protected paths inside grants are kept by Landlock alone: nothing new can be created directly in their parent directories");
+		corral_note(
+			plan,
+			"denied and protected paths inside grants are kept by Landlock alone: nothing new can be created directly in their parent directories");
 	return make_tmpdir(plan, err);
 }
 
@@ -198,10 +202,11 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 	int exec_layer = -1, ret;
 
 	if (plan->abi <= 0)
-		return corral_fail(err, -EOPNOTSUPP,
-				   "Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot option (see /sys/kernel/security/lsm)",
-				   "Landlock is not available on this kernel: %s",
-				   strerror(plan->abi < 0 ? -plan->abi : EOPNOTSUPP));
+		return corral_fail(
+			err, -EOPNOTSUPP,
+			"Landlock needs Linux 5.13 or later built with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot option (see /sys/kernel/security/lsm)",
+			"Landlock is not available on this kernel: %s",
+			strerror(plan->abi < 0 ? -plan->abi : EOPNOTSUPP));
 
 	ret = prepare(plan, err);
 	if (ret)

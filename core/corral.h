@@ -61,18 +61,18 @@ struct corral_options {
 	bool no_net;
 	bool allow_ptrace;
 	struct corral_words connect_ports; /* --allow-port */
-	struct corral_words bind_ports;    /* --allow-bind */
-	struct corral_words sockets;       /* --allow-socket */
-	struct corral_words keep_env;      /* --keep-env NAME */
-	struct corral_words set_env;       /* --set-env NAME=VALUE */
-	struct corral_words limits;        /* --limit mem=SIZE,... */
-	struct corral_words timeout;       /* --timeout DURATION, last wins */
-	struct corral_words profiles;      /* -p NAME|FILE, merged in order */
-	struct corral_words block_cmds;    /* --block-command NAME */
-	struct corral_words allow_cmds;    /* --allow-command NAME */
+	struct corral_words bind_ports; /* --allow-bind */
+	struct corral_words sockets; /* --allow-socket */
+	struct corral_words keep_env; /* --keep-env NAME */
+	struct corral_words set_env; /* --set-env NAME=VALUE */
+	struct corral_words limits; /* --limit mem=SIZE,... */
+	struct corral_words timeout; /* --timeout DURATION, last wins */
+	struct corral_words profiles; /* -p NAME|FILE, merged in order */
+	struct corral_words block_cmds; /* --block-command NAME */
+	struct corral_words allow_cmds; /* --allow-command NAME */
 	bool no_cwd;
 	bool dry_run;
-	bool force;    /* confine even a top-level interactive shell */
+	bool force; /* confine even a top-level interactive shell */
 	int verbosity; /* -1 quiet, 0 normal, 1 and up verbose */
 	/* What follows the options: the command, or the paths for why. */
 	int argc;
@@ -183,8 +183,8 @@ enum corral_policy_state {
 };
 
 struct corral_policy {
-	char *path;    /* canonical */
-	char *text;    /* the exact bytes read, hashed and parsed */
+	char *path; /* canonical */
+	char *text; /* the exact bytes read, hashed and parsed */
 	char hash[65]; /* SHA-256, hex */
 };
 
@@ -216,8 +216,8 @@ CORRAL_API int corral_hook_text(const char *shell, const char *corral,
 /* Reports, as newly allocated text for the front to print and free. */
 CORRAL_API int corral_plan_describe(const struct corral_plan *plan,
 				    char **text);
-CORRAL_API int corral_plan_why(const struct corral_plan *plan,
-			       const char *path, char **text);
+CORRAL_API int corral_plan_why(const struct corral_plan *plan, const char *path,
+			       char **text);
 CORRAL_API int corral_status(char **text);
 CORRAL_API int corral_check(char **text);
 

@@ -13,29 +13,69 @@
 
 /* Variables that make a program load or run code of the caller's choice. */
 static const char *const injection[] = {
-	"LD_*", "BASH_ENV", "ENV", "BASH_FUNC_*", "PROMPT_COMMAND",
-	"SHELLOPTS", "BASHOPTS", "PS4", "ZDOTDIR",
-	"PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PYTHONINSPECT",
-	"PYTHONUSERBASE", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB",
-	"PERLLIB", "PERL5DB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS",
-	"_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GCONV_PATH", "GLIBC_TUNABLES",
-	"HOSTALIASES", "LOCPATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
+	"LD_*",
+	"BASH_ENV",
+	"ENV",
+	"BASH_FUNC_*",
+	"PROMPT_COMMAND",
+	"SHELLOPTS",
+	"BASHOPTS",
+	"PS4",
+	"ZDOTDIR",
+	"PYTHONSTARTUP",
+	"PYTHONPATH",
+	"PYTHONHOME",
+	"PYTHONINSPECT",
+	"PYTHONUSERBASE",
+	"NODE_OPTIONS",
+	"NODE_PATH",
+	"PERL5OPT",
+	"PERL5LIB",
+	"PERLLIB",
+	"PERL5DB",
+	"RUBYOPT",
+	"RUBYLIB",
+	"JAVA_TOOL_OPTIONS",
+	"_JAVA_OPTIONS",
+	"JDK_JAVA_OPTIONS",
+	"GCONV_PATH",
+	"GLIBC_TUNABLES",
+	"HOSTALIASES",
+	"LOCPATH",
+	"GIT_SSH",
+	"GIT_SSH_COMMAND",
+	"GIT_ASKPASS",
 	"SSH_ASKPASS",
 };
 
 /* Names that look like secrets, compared without regard to case. */
 static const char *const secrets[] = {
-	"*TOKEN*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*API_KEY*",
-	"*APIKEY*", "*PRIVATE_KEY*", "*ACCESS_KEY*", "*CREDENTIAL*",
-	"*DATABASE_URL*", "AWS_*", "AZURE_*", "GOOGLE_APPLICATION_CREDENTIALS",
-	"VAULT_*", "*_PAT", "NPM_CONFIG__AUTH*",
+	"*TOKEN*",
+	"*SECRET*",
+	"*PASSWORD*",
+	"*PASSWD*",
+	"*API_KEY*",
+	"*APIKEY*",
+	"*PRIVATE_KEY*",
+	"*ACCESS_KEY*",
+	"*CREDENTIAL*",
+	"*DATABASE_URL*",
+	"AWS_*",
+	"AZURE_*",
+	"GOOGLE_APPLICATION_CREDENTIALS",
+	"VAULT_*",
+	"*_PAT",
+	"NPM_CONFIG__AUTH*",
 };
 
 /* Where the user's daemons listen: reaching one is reaching outside. */
 static const char *const daemons[] = {
-	"SSH_AUTH_SOCK", "SSH_AGENT_PID", "GPG_AGENT_INFO",
-	"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "TMUX", "TMUX_PANE",
-	"STY", "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DOCKER_HOST",
+	"SSH_AUTH_SOCK",   "SSH_AGENT_PID",
+	"GPG_AGENT_INFO",  "DBUS_SESSION_BUS_ADDRESS",
+	"XDG_RUNTIME_DIR", "TMUX",
+	"TMUX_PANE",	   "STY",
+	"DISPLAY",	   "WAYLAND_DISPLAY",
+	"XAUTHORITY",	   "DOCKER_HOST",
 	"CONTAINER_HOST",
 };
 
@@ -73,8 +113,8 @@ bool corral_plan_env_removes(const struct corral_plan *plan, const char *name)
 		return true;
 	if (kept(plan, name))
 		return false;
-	if (matches((const char *const *)plan->remove_env.v,
-		    plan->remove_env.n, name, 0))
+	if (matches((const char *const *)plan->remove_env.v, plan->remove_env.n,
+		    name, 0))
 		return true;
 	return matches(secrets, COUNT(secrets), name, FNM_CASEFOLD) ||
 	       matches(daemons, COUNT(daemons), name, 0);
@@ -107,14 +147,16 @@ static bool injection_prefix(const char *assignment, size_t len)
 int corral_env_check(const struct corral_words *keep,
 		     const struct corral_words *set, struct corral_error *err)
 {
-	const char *hint = "loader and interpreter injection variables are always removed";
+	const char *hint =
+		"loader and interpreter injection variables are always removed";
 	size_t i, len;
 
 	for (i = 0; i < keep->n; i++) {
 		if (!valid_name(keep->v[i], strlen(keep->v[i])))
-			return corral_fail(err, -EINVAL, NULL,
-					   "--keep-env: invalid variable name '%s'",
-					   keep->v[i]);
+			return corral_fail(
+				err, -EINVAL, NULL,
+				"--keep-env: invalid variable name '%s'",
+				keep->v[i]);
 		if (corral_env_is_injection(keep->v[i]))
 			return corral_fail(err, -EPERM, hint,
 					   "--keep-env: '%s' cannot be kept",

@@ -18,11 +18,16 @@
 
 /* Every built-in agent profile, under the command that starts the agent. */
 static const char *const default_agents[][2] = {
-	{ "claude", "claude-code" }, { "codex", "codex" },
-	{ "gemini", "gemini" },      { "opencode", "opencode" },
-	{ "aider", "aider" },        { "goose", "goose" },
-	{ "copilot", "copilot" },    { "qwen", "qwen-code" },
-	{ "cursor-agent", "cursor-agent" }, { "amp", "amp" },
+	{ "claude", "claude-code" },
+	{ "codex", "codex" },
+	{ "gemini", "gemini" },
+	{ "opencode", "opencode" },
+	{ "aider", "aider" },
+	{ "goose", "goose" },
+	{ "copilot", "copilot" },
+	{ "qwen", "qwen-code" },
+	{ "cursor-agent", "cursor-agent" },
+	{ "amp", "amp" },
 };
 
 /* A command or profile name that can stand in shell code unquoted. */
@@ -43,13 +48,16 @@ static bool safe_name(const char *name)
 static bool hook_word(const char *name)
 {
 	static const char *const words[] = {
-		"if", "then", "else", "elif", "fi", "case", "esac", "for",
-		"select", "while", "until", "do", "done", "in", "function",
-		"time", "coproc", "foreach", "end", "repeat", "nocorrect",
-		"noglob", "builtin", "command", "exec", "enable", "local",
-		"shift", "return", "printf", "print", "typeset", "declare",
-		"type", "eval", "zmodload", "autoload", "add-zsh-hook",
-		"corral_prompt",
+		"if",	     "then",	     "else",	      "elif",
+		"fi",	     "case",	     "esac",	      "for",
+		"select",    "while",	     "until",	      "do",
+		"done",	     "in",	     "function",      "time",
+		"coproc",    "foreach",	     "end",	      "repeat",
+		"nocorrect", "noglob",	     "builtin",	      "command",
+		"exec",	     "enable",	     "local",	      "shift",
+		"return",    "printf",	     "print",	      "typeset",
+		"declare",   "type",	     "eval",	      "zmodload",
+		"autoload",  "add-zsh-hook", "corral_prompt",
 	};
 	size_t i;
 
@@ -80,8 +88,8 @@ static void put_quoted(FILE *f, const char *value)
  * with make install DESTDIR=...; else where the build was told they go.
  */
 static void installed_beside(const char *corral, const char *relative,
-			     const char *check, const char *fallback,
-			     char *buf, size_t len)
+			     const char *check, const char *fallback, char *buf,
+			     size_t len)
 {
 	size_t n = strlen(corral);
 	char probe[PATH_MAX * 2];
@@ -131,14 +139,16 @@ static int put_wrapper(FILE *f, const char *command, const char *profile,
 		       struct corral_error *err)
 {
 	if (!safe_name(command) || !safe_name(profile))
-		return corral_fail(err, -EINVAL,
-				   "names may hold letters, digits and . _ + - only",
-				   "config: invalid agent '%s' or profile '%s'",
-				   command, profile);
+		return corral_fail(
+			err, -EINVAL,
+			"names may hold letters, digits and . _ + - only",
+			"config: invalid agent '%s' or profile '%s'", command,
+			profile);
 	if (hook_word(command))
-		return corral_fail(err, -EINVAL,
-				   "a shell word or a name the hook uses cannot be an agent",
-				   "config: agent '%s' cannot be wrapped", command);
+		return corral_fail(
+			err, -EINVAL,
+			"a shell word or a name the hook uses cannot be an agent",
+			"config: agent '%s' cannot be wrapped", command);
 	fprintf(f, "%s() { __corral_run %s %s \"$@\"; }\n", command, profile,
 		command);
 	return 0;
@@ -152,7 +162,7 @@ static int put_configured(FILE *f, const char *path, const cJSON *agents,
 	const cJSON *item;
 	int ret = 0;
 
-	cJSON_ArrayForEach(item, agents) {
+	cJSON_ArrayForEach (item, agents) {
 		if (!cJSON_IsString(item))
 			return corral_fail(err, -EINVAL, NULL,
 					   "%s: agents.%s must name a profile",
@@ -169,7 +179,8 @@ static int config_path(char *buf, size_t len)
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
 	if (xdg && xdg[0] == '/')
-		return snprintf(buf, len, "%s/corral/config.json", xdg) >= (int)len;
+		return snprintf(buf, len, "%s/corral/config.json", xdg) >=
+		       (int)len;
 	if (!home || home[0] != '/')
 		return -1;
 	return snprintf(buf, len, "%s/.config/corral/config.json", home) >=
@@ -190,12 +201,15 @@ static int put_wrappers(FILE *f, struct corral_error *err)
 		root = ret ? NULL : cJSON_Parse(text);
 		if (!ret && !cJSON_IsObject(root))
 			ret = corral_fail(err, -EINVAL, NULL,
-					  "%s: invalid JSON, or not an object", path);
+					  "%s: invalid JSON, or not an object",
+					  path);
 	}
 	agents = cJSON_GetObjectItemCaseSensitive(root, "agents");
 	if (!ret && agents && !cJSON_IsObject(agents))
-		ret = corral_fail(err, -EINVAL, "write {\"agents\": {\"claude\": \"claude-code\"}}",
-				  "%s: agents must be an object", path);
+		ret = corral_fail(
+			err, -EINVAL,
+			"write {\"agents\": {\"claude\": \"claude-code\"}}",
+			"%s: agents must be an object", path);
 	if (!ret && agents)
 		ret = put_configured(f, path, agents, err);
 	for (i = 0; !ret && !agents && i < COUNT(default_agents); i++)
@@ -216,7 +230,8 @@ static void put_refusals(FILE *f)
 	size_t i;
 
 	for (i = 0; i < COUNT(default_agents); i++)
-		fprintf(f, "%s() { printf '%%s\\n' 'corral: the agents configuration is invalid: not run' 'hint: see corral hook, or run it unconfined with: command %s' >&2; return 125; }\n",
+		fprintf(f,
+			"%s() { printf '%%s\\n' 'corral: the agents configuration is invalid: not run' 'hint: see corral hook, or run it unconfined with: command %s' >&2; return 125; }\n",
 			default_agents[i][0], default_agents[i][0]);
 }
 
@@ -277,7 +292,8 @@ int corral_hook_text(const char *shell, const char *corral, char **out,
 	int ret = 0;
 
 	if (!hook)
-		return corral_fail(err, -EINVAL, "corral hook bash | corral hook zsh",
+		return corral_fail(err, -EINVAL,
+				   "corral hook bash | corral hook zsh",
 				   "no hook for shell '%s'", shell);
 	f = open_memstream(&buf, &len);
 	if (!f)

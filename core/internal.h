@@ -37,35 +37,38 @@ enum corral_limit {
 
 /* The network as the plan sees it. */
 struct corral_net {
-	bool off;             /* --no-net: only AF_UNIX sockets */
-	bool ports;           /* port rules: TCP only, to the listed ports */
+	bool off; /* --no-net: only AF_UNIX sockets */
+	bool ports; /* port rules: TCP only, to the listed ports */
 	uint16_t connect[CORRAL_MAX_PORTS];
 	size_t n_connect;
 	uint16_t bind[CORRAL_MAX_PORTS];
 	size_t n_bind;
-	bool unix_sockets;    /* socket(AF_UNIX) allowed without a view */
+	bool unix_sockets; /* socket(AF_UNIX) allowed without a view */
 };
 
 enum corral_net_mode { CORRAL_NET_UNSET, CORRAL_NET_ON, CORRAL_NET_OFF };
-enum corral_workdir { CORRAL_WORKDIR_RW, CORRAL_WORKDIR_RO,
-		      CORRAL_WORKDIR_NONE };
+enum corral_workdir {
+	CORRAL_WORKDIR_RW,
+	CORRAL_WORKDIR_RO,
+	CORRAL_WORKDIR_NONE
+};
 
 /*
  * What the profiles add up to beyond filesystem rules (those go straight
  * into the plan): lists accumulate along extends, scalars are overridden.
  */
 struct corral_profile_acc {
-	struct corral_words names;    /* files applied, in order */
-	struct corral_words origins;  /* "profile NAME" labels of rules */
+	struct corral_words names; /* files applied, in order */
+	struct corral_words origins; /* "profile NAME" labels of rules */
 	struct corral_words replaced; /* built-ins a user profile replaced */
 	struct corral_words block, unblock;
 	struct corral_words keep_env, set_env, remove_env;
-	struct corral_words limits;   /* "key=value" */
+	struct corral_words limits; /* "key=value" */
 	struct corral_words connect, bind, sockets;
 	char *timeout;
 	char *description;
-	int network;                  /* enum corral_net_mode */
-	int workdir;                  /* enum corral_workdir */
+	int network; /* enum corral_net_mode */
+	int workdir; /* enum corral_workdir */
 	bool ptrace;
 };
 
@@ -78,22 +81,22 @@ struct corral_blocked {
 
 /* How a deny or protect inside a grant is enforced. */
 enum corral_carve {
-	CARVE_NONE,     /* not inside any grant: Landlock alone */
-	CARVE_MOUNT,    /* masked or bound read-only in the mount namespace */
+	CARVE_NONE, /* not inside any grant: Landlock alone */
+	CARVE_MOUNT, /* masked or bound read-only in the mount namespace */
 	CARVE_SIBLINGS, /* the parent is not granted, its other entries are */
 };
 
 struct corral_rule {
 	enum corral_rule_kind kind;
-	unsigned access;  /* for grants */
-	char *written;    /* as written, for messages */
-	char *path;       /* absolute and canonical */
+	unsigned access; /* for grants */
+	char *written; /* as written, for messages */
+	char *path; /* absolute and canonical */
 	const char *origin;
 	bool exists;
 	bool is_dir;
-	bool lifted;      /* a deny lifted by a grant of the same path */
+	bool lifted; /* a deny lifted by a grant of the same path */
 	bool guard_missing; /* missing: keep anything from being made there */
-	int inside;       /* index of the grant around a deny/protect, or -1 */
+	int inside; /* index of the grant around a deny/protect, or -1 */
 };
 
 struct corral_plan {
@@ -102,32 +105,33 @@ struct corral_plan {
 	char *home;
 	char *workdir; /* NULL with --no-cwd */
 	int abi;
-	bool namespaces;   /* planned; confine may fall back */
-	bool root;         /* euid 0: a mount namespace needs no user one */
-	char *tmpdir;      /* the per-sandbox TMPDIR without namespaces */
+	bool namespaces; /* planned; confine may fall back */
+	bool root; /* euid 0: a mount namespace needs no user one */
+	char *tmpdir; /* the per-sandbox TMPDIR without namespaces */
 	struct corral_profile_acc profile;
 	struct corral_net net;
 	bool allow_ptrace;
 	struct corral_blocked *blocked;
 	size_t n_blocked;
 	struct corral_words block_names; /* as named, for reports */
-	struct corral_words remove_env;  /* removed on top of the built-in lists */
+	struct corral_words
+		remove_env; /* removed on top of the built-in lists */
 	struct corral_words keep_env;
 	struct corral_words set_env;
 	struct corral_words sockets; /* named UNIX sockets left reachable */
 	struct corral_words daemons; /* daemon sockets the view hides */
-	int *socket_fds;             /* the allowed sockets, while masking */
+	int *socket_fds; /* the allowed sockets, while masking */
 	unsigned long long limits[CORRAL_N_LIMITS]; /* 0: not limited */
 	long timeout_ms;
-	void *filter;       /* the compiled seccomp program */
-	size_t filter_len;  /* in struct sock_filter entries */
-	struct corral_words env_names;  /* set at confinement, with ... */
+	void *filter; /* the compiled seccomp program */
+	size_t filter_len; /* in struct sock_filter entries */
+	struct corral_words env_names; /* set at confinement, with ... */
 	struct corral_words env_values; /* ... these values */
 	bool filter_namespaces; /* the view the filter was compiled for */
 	char *notes[CORRAL_MAX_NOTES];
 	size_t n_notes;
 	int verbosity;
-	bool dry_run;      /* build only: make nothing on disk */
+	bool dry_run; /* build only: make nothing on disk */
 };
 
 /* error.c */
@@ -144,8 +148,8 @@ char *corral_path_normalize(const char *absolute);
 char *corral_path_resolve(const char *absolute, bool *exists);
 void corral_path_cache_reset(void);
 bool corral_path_within(const char *path, const char *dir);
-const char *corral_path_tilde(const char *path, const char *home,
-			      char *buf, size_t len);
+const char *corral_path_tilde(const char *path, const char *home, char *buf,
+			      size_t len);
 
 /* plan.c */
 int corral_words_add(struct corral_words *w, const char *word);
@@ -232,7 +236,7 @@ struct corral_json_map {
 	const char *text;
 	const struct cJSON *root;
 	size_t *value_at; /* offset of each value, in document order */
-	size_t *key_at;   /* offset of its key, for object members */
+	size_t *key_at; /* offset of its key, for object members */
 	size_t n, cap;
 };
 int corral_json_map_build(struct corral_json_map *map, const char *text,

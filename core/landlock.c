@@ -34,8 +34,9 @@ static int add_rule_fd(struct ruleset *rs, int fd, unsigned access,
 	uint64_t rights;
 
 	if (fstat(fd, &st))
-		return corral_fail(rs->err, -errno, NULL, "cannot stat '%s': %s",
-				   path, strerror(errno));
+		return corral_fail(rs->err, -errno, NULL,
+				   "cannot stat '%s': %s", path,
+				   strerror(errno));
 	rights = corral_landlock_rights(access, S_ISDIR(st.st_mode), rs->abi);
 	if (only_list)
 		rights &= LL_FS_READ_DIR;
@@ -61,8 +62,9 @@ static int add_rule_at(struct ruleset *rs, int dirfd, const char *name,
 	if (fd < 0) {
 		if (errno == ENOENT || errno == EACCES || errno == ELOOP)
 			return 0;
-		return corral_fail(rs->err, -errno, NULL, "cannot open '%s': %s",
-				   path, strerror(errno));
+		return corral_fail(rs->err, -errno, NULL,
+				   "cannot open '%s': %s", path,
+				   strerror(errno));
 	}
 	ret = add_rule_fd(rs, fd, access, only_list, path);
 	close(fd);
@@ -139,8 +141,8 @@ static int expand_children(struct ruleset *rs, const char *path,
 		if (de->d_type == DT_LNK)
 			continue;
 		if (snprintf(child, sizeof(child), "%s/%s",
-			     strcmp(path, "/") ? path : "", de->d_name) >=
-		    (int)sizeof(child))
+			     strcmp(path, "/") ? path : "",
+			     de->d_name) >= (int)sizeof(child))
 			continue;
 		ret = expand(rs, child, access);
 	}
@@ -167,8 +169,8 @@ static int expand(struct ruleset *rs, const char *path, unsigned access)
 	if (!carved(rs, path, access, false, &deny))
 		return add_rule_at(rs, AT_FDCWD, path, path, access, false);
 
-	ret = add_rule_at(rs, AT_FDCWD, path, path,
-			  access & CORRAL_ACCESS_READ, deny);
+	ret = add_rule_at(rs, AT_FDCWD, path, path, access & CORRAL_ACCESS_READ,
+			  deny);
 	return ret ? ret : expand_children(rs, path, access);
 }
 
@@ -197,7 +199,8 @@ static bool handles_net(const struct ruleset *rs)
 
 static int add_port(struct ruleset *rs, uint16_t port, uint64_t access)
 {
-	struct corral_ll_net_port np = { .allowed_access = access, .port = port };
+	struct corral_ll_net_port np = { .allowed_access = access,
+					 .port = port };
 
 	if (!syscall(__NR_landlock_add_rule, rs->fd, LL_RULE_NET_PORT, &np, 0))
 		return 0;
@@ -238,10 +241,11 @@ static int create_ruleset(struct ruleset *rs)
 	}
 	rs->fd = (int)syscall(__NR_landlock_create_ruleset, &attr, size, 0);
 	if (rs->fd < 0)
-		return corral_fail(rs->err, -errno,
-				   "Landlock must be enabled in the kernel (see /sys/kernel/security/lsm)",
-				   "landlock: cannot create a ruleset: %s",
-				   strerror(errno));
+		return corral_fail(
+			rs->err, -errno,
+			"Landlock must be enabled in the kernel (see /sys/kernel/security/lsm)",
+			"landlock: cannot create a ruleset: %s",
+			strerror(errno));
 	return 0;
 }
 
@@ -249,13 +253,15 @@ static int restrict_self(struct ruleset *rs)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return corral_fail(rs->err, -errno, NULL,
-				   "cannot set no_new_privs: %s", strerror(errno));
+				   "cannot set no_new_privs: %s",
+				   strerror(errno));
 	if (!syscall(__NR_landlock_restrict_self, rs->fd, 0))
 		return 0;
 	if (errno == E2BIG)
-		return corral_fail(rs->err, -E2BIG,
-				   "the kernel stacks at most 16 Landlock layers: run this from a less nested shell",
-				   "landlock: too many nested sandboxes");
+		return corral_fail(
+			rs->err, -E2BIG,
+			"the kernel stacks at most 16 Landlock layers: run this from a less nested shell",
+			"landlock: too many nested sandboxes");
 	return corral_fail(rs->err, -errno, NULL,
 			   "landlock: cannot enforce the ruleset: %s",
 			   strerror(errno));
@@ -270,8 +276,11 @@ int corral_landlock_apply(struct corral_plan *plan, bool siblings,
 			  struct corral_error *err)
 {
 	struct ruleset rs = {
-		.fd = -1, .abi = plan->abi, .plan = plan,
-		.siblings = siblings, .err = err,
+		.fd = -1,
+		.abi = plan->abi,
+		.plan = plan,
+		.siblings = siblings,
+		.err = err,
 	};
 	int ret;
 

@@ -77,13 +77,15 @@ static int parse_one(struct corral_plan *plan, const char *item,
 		    !strncmp(limit_keys[i].key, item, len))
 			break;
 	if (i == N_LIMITS)
-		return corral_fail(err, -EINVAL,
-				   "limits: mem=SIZE procs=N cpu=SECONDS fsize=SIZE nofile=N",
-				   "--limit: unknown limit '%.*s'", (int)len, item);
+		return corral_fail(
+			err, -EINVAL,
+			"limits: mem=SIZE procs=N cpu=SECONDS fsize=SIZE nofile=N",
+			"--limit: unknown limit '%.*s'", (int)len, item);
 	if (!eq || parse_number(eq + 1, limit_keys[i].size, &v))
 		return corral_fail(err, -EINVAL,
-				   limit_keys[i].size ? "write a size such as 512M or 2G"
-						      : "write a positive whole number",
+				   limit_keys[i].size
+					   ? "write a size such as 512M or 2G"
+					   : "write a positive whole number",
 				   "--limit: invalid value '%s'", item);
 	plan->limits[i] = v;
 	return 0;
@@ -118,8 +120,11 @@ int corral_timeout_parse(struct corral_plan *plan, const char *text,
 	static const struct {
 		const char *suffix;
 		long ms;
-	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 },
-		      { "m", 60000 }, { "h", 3600000 } };
+	} units[] = { { "", 1000 },
+		      { "s", 1000 },
+		      { "ms", 1 },
+		      { "m", 60000 },
+		      { "h", 3600000 } };
 	unsigned long long v;
 	char *end;
 	size_t i;
@@ -130,11 +135,13 @@ int corral_timeout_parse(struct corral_plan *plan, const char *text,
 	v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
 	for (i = 0; v && !errno && i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(end, units[i].suffix) &&
-		    v <= (unsigned long long)LONG_MAX / (unsigned long long)units[i].ms) {
+		    v <= (unsigned long long)LONG_MAX /
+				    (unsigned long long)units[i].ms) {
 			plan->timeout_ms = (long)v * units[i].ms;
 			return 0;
 		}
-	return corral_fail(err, -EINVAL, "write seconds, or a number with ms, s, m or h",
+	return corral_fail(err, -EINVAL,
+			   "write seconds, or a number with ms, s, m or h",
 			   "--timeout: invalid duration '%s'", text);
 }
 
@@ -185,10 +192,11 @@ static int root_pids_cgroup(unsigned long long max, struct corral_error *err)
 			rmdir(dir);
 	}
 	if (ret)
-		return corral_fail(err, ret,
-				   "root is exempt from RLIMIT_NPROC; a writable pids cgroup is needed",
-				   "limits: cannot hold procs for root: %s",
-				   strerror(-ret));
+		return corral_fail(
+			err, ret,
+			"root is exempt from RLIMIT_NPROC; a writable pids cgroup is needed",
+			"limits: cannot hold procs for root: %s",
+			strerror(-ret));
 	return 0;
 }
 
@@ -208,11 +216,12 @@ int corral_limits_apply(const struct corral_plan *plan,
 		}
 		rl.rlim_cur = rl.rlim_max = (rlim_t)plan->limits[i];
 		if (setrlimit(limit_keys[i].resource, &rl))
-			return corral_fail(err, -errno,
-					   "a limit can only be lowered, never raised above the current hard limit",
-					   "limits: cannot set %s=%llu: %s",
-					   limit_keys[i].key, plan->limits[i],
-					   strerror(errno));
+			return corral_fail(
+				err, -errno,
+				"a limit can only be lowered, never raised above the current hard limit",
+				"limits: cannot set %s=%llu: %s",
+				limit_keys[i].key, plan->limits[i],
+				strerror(errno));
 	}
 	return 0;
 }
@@ -234,17 +243,21 @@ void corral_limits_describe(const struct corral_plan *plan, FILE *f)
 	 * processes of that namespace: the sandbox's own.
 	 */
 	if (any && plan->limits[CORRAL_LIMIT_PROCS] && geteuid() == 0)
-		fprintf(f, " (procs by a pids cgroup: root is exempt from RLIMIT_NPROC)");
+		fprintf(f,
+			" (procs by a pids cgroup: root is exempt from RLIMIT_NPROC)");
 	else if (any && plan->limits[CORRAL_LIMIT_PROCS] && plan->namespaces)
-		fprintf(f, " (procs counts the sandbox's own processes, in its user namespace)");
+		fprintf(f,
+			" (procs counts the sandbox's own processes, in its user namespace)");
 	else if (any && plan->limits[CORRAL_LIMIT_PROCS])
-		fprintf(f, " (procs counts every process of this user, not only the sandbox's)");
+		fprintf(f,
+			" (procs counts every process of this user, not only the sandbox's)");
 	if (any)
 		fprintf(f, "\n");
 	else
 		fprintf(f, "limits: none\n");
 	if (plan->timeout_ms)
-		fprintf(f, "timeout: %ld ms, then the command and its descendants are ended (exit 124)\n",
+		fprintf(f,
+			"timeout: %ld ms, then the command and its descendants are ended (exit 124)\n",
 			plan->timeout_ms);
 }
 

@@ -73,10 +73,11 @@ static int leading_base(const char *written, const char *home,
 
 	if (written[0] == '~') {
 		if (written[1] && written[1] != '/')
-			return corral_fail(err, -EINVAL,
-					   "write the home directory as ~/ or $HOME",
-					   "unsupported path '%s': only ~ and ~/ expand",
-					   written);
+			return corral_fail(
+				err, -EINVAL,
+				"write the home directory as ~/ or $HOME",
+				"unsupported path '%s': only ~ and ~/ expand",
+				written);
 		*base = home;
 		*rest = written + 1;
 		return 0;
@@ -97,13 +98,14 @@ static int leading_base(const char *written, const char *home,
 	else
 		*base = xdg_value(name, len, home, buf, size);
 	if (!*base)
-		return corral_fail(err, -EINVAL,
-				   "known placeholders: ~ $HOME $WORKDIR $XDG_CONFIG_HOME $XDG_DATA_HOME $XDG_STATE_HOME $XDG_CACHE_HOME",
-				   "unknown placeholder in '%s'", written);
+		return corral_fail(
+			err, -EINVAL,
+			"known placeholders: ~ $HOME $WORKDIR $XDG_CONFIG_HOME $XDG_DATA_HOME $XDG_STATE_HOME $XDG_CACHE_HOME",
+			"unknown placeholder in '%s'", written);
 	if (**rest && **rest != '/')
-		return corral_fail(err, -EINVAL, NULL,
-				   "placeholder must be followed by '/' in '%s'",
-				   written);
+		return corral_fail(
+			err, -EINVAL, NULL,
+			"placeholder must be followed by '/' in '%s'", written);
 	return 0;
 }
 
@@ -346,8 +348,8 @@ bool corral_path_within(const char *path, const char *dir)
 }
 
 /* For messages: the path with the home directory shown as "~". */
-const char *corral_path_tilde(const char *path, const char *home,
-			      char *buf, size_t len)
+const char *corral_path_tilde(const char *path, const char *home, char *buf,
+			      size_t len)
 {
 	if (home && strcmp(home, "/") && corral_path_within(path, home)) {
 		snprintf(buf, len, "~%s", path + strlen(home));

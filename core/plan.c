@@ -61,7 +61,8 @@ static int parse_port(const char *flag, const char *text, uint16_t *ports,
 	errno = 0;
 	port = strtol(text, &end, 10);
 	if (errno || end == text || *end || port < 1 || port > 65535)
-		return corral_fail(err, -EINVAL, "a port is a number from 1 to 65535",
+		return corral_fail(err, -EINVAL,
+				   "a port is a number from 1 to 65535",
 				   "%s: invalid port '%s'", flag, text);
 	if (*n == CORRAL_MAX_PORTS)
 		return corral_fail(err, -E2BIG, NULL, "%s: more than %d ports",
@@ -81,20 +82,22 @@ static int plan_network(struct corral_plan *plan,
 	const struct corral_profile_acc *acc = &plan->profile;
 
 	if (opts->no_net && (opts->connect_ports.n || opts->bind_ports.n))
-		return corral_fail(err, -EINVAL,
-				   "use --allow-port alone: it turns everything else off",
-				   "--no-net and port rules contradict each other");
-	net->ports = !opts->no_net && (opts->connect_ports.n ||
-				       opts->bind_ports.n || acc->connect.n ||
-				       acc->bind.n);
-	net->off = opts->no_net ||
-		   (!net->ports && acc->network == CORRAL_NET_OFF);
+		return corral_fail(
+			err, -EINVAL,
+			"use --allow-port alone: it turns everything else off",
+			"--no-net and port rules contradict each other");
+	net->ports =
+		!opts->no_net && (opts->connect_ports.n || opts->bind_ports.n ||
+				  acc->connect.n || acc->bind.n);
+	net->off =
+		opts->no_net || (!net->ports && acc->network == CORRAL_NET_OFF);
 	net->unix_sockets = opts->sockets.n > 0 || acc->sockets.n > 0;
 	if (net->ports && plan->abi < 4)
-		return corral_fail(err, -EOPNOTSUPP,
-				   "TCP port rules need Landlock ABI 4 (Linux 6.7 or later); use --no-net or no network option",
-				   "port rules cannot be enforced with Landlock ABI %d",
-				   plan->abi);
+		return corral_fail(
+			err, -EOPNOTSUPP,
+			"TCP port rules need Landlock ABI 4 (Linux 6.7 or later); use --no-net or no network option",
+			"port rules cannot be enforced with Landlock ABI %d",
+			plan->abi);
 	for (i = 0; i < acc->connect.n && !ret && net->ports; i++)
 		ret = parse_port("network.connect", acc->connect.v[i],
 				 net->connect, &net->n_connect, err);
@@ -137,7 +140,7 @@ static int merge_words(struct corral_words *to, const struct corral_words *a,
 		       const struct corral_words *b)
 {
 	return corral_words_copy(to, a) || corral_words_copy(to, b) ? -ENOMEM
-								     : 0;
+								    : 0;
 }
 
 static int plan_environment(struct corral_plan *plan,
@@ -223,10 +226,12 @@ static int find_home(struct corral_plan *plan, struct corral_error *err)
 		home = pw ? pw->pw_dir : NULL;
 	}
 	if (!home || home[0] != '/')
-		return corral_fail(err, -EINVAL, "set HOME to your home directory",
+		return corral_fail(err, -EINVAL,
+				   "set HOME to your home directory",
 				   "cannot find the home directory");
 	plan->home = corral_path_resolve(home, &exists);
-	return plan->home ? 0 : corral_fail(err, -ENOMEM, NULL, "out of memory");
+	return plan->home ? 0
+			  : corral_fail(err, -ENOMEM, NULL, "out of memory");
 }
 
 /*
@@ -258,16 +263,18 @@ static int find_workdir(struct corral_plan *plan, bool make_hooks,
 				   strerror(errno));
 	if (!strcmp(cwd, "/")) {
 		free(cwd);
-		return corral_fail(err, -EINVAL,
-				   "cd into a project directory, or pass --no-cwd",
-				   "refusing to grant / as the working directory");
+		return corral_fail(
+			err, -EINVAL,
+			"cd into a project directory, or pass --no-cwd",
+			"refusing to grant / as the working directory");
 	}
 	plan->workdir = cwd;
 	if (make_hooks)
 		make_git_hooks(cwd);
 	if (!strcmp(cwd, plan->home))
-		corral_note(plan,
-			    "the working directory is your home directory: all of it is writable but for the denied and protected paths");
+		corral_note(
+			plan,
+			"the working directory is your home directory: all of it is writable but for the denied and protected paths");
 	return 0;
 }
 
@@ -292,12 +299,16 @@ static int try_project_policy(struct corral_plan *plan, const char *path,
 		ret = ret ? ret : 1;
 		break;
 	case CORRAL_POLICY_CHANGED:
-		corral_note(plan, "%s changed since it was trusted: ignored; review it with 'corral trust %s'",
-			    policy.path, policy.path);
+		corral_note(
+			plan,
+			"%s changed since it was trusted: ignored; review it with 'corral trust %s'",
+			policy.path, policy.path);
 		break;
 	default:
-		corral_note(plan, "%s is not trusted: ignored; review it with 'corral trust %s'",
-			    policy.path, policy.path);
+		corral_note(
+			plan,
+			"%s is not trusted: ignored; review it with 'corral trust %s'",
+			policy.path, policy.path);
 	}
 	corral_policy_free(&policy);
 	return ret;
@@ -396,10 +407,9 @@ static int add_options(struct corral_plan *plan,
 	int ret;
 
 	for (i = 0; i < opts->n_paths; i++) {
-		ret = corral_plan_add(plan, opts->paths[i].kind,
-				      opts->paths[i].access,
-				      opts->paths[i].path, opts->paths[i].flag,
-				      err);
+		ret = corral_plan_add(
+			plan, opts->paths[i].kind, opts->paths[i].access,
+			opts->paths[i].path, opts->paths[i].flag, err);
 		if (ret)
 			return ret;
 	}
@@ -429,7 +439,8 @@ static void lift_exact(struct corral_plan *plan)
 		for (j = 0; j < plan->n_rules; j++) {
 			struct corral_rule *d = &plan->rules[j];
 
-			if (d->kind != CORRAL_RULE_GRANT && !strcmp(d->path, g->path) &&
+			if (d->kind != CORRAL_RULE_GRANT &&
+			    !strcmp(d->path, g->path) &&
 			    (d->kind == CORRAL_RULE_DENY ||
 			     (g->access & CORRAL_ACCESS_WRITE)))
 				d->lifted = true;
@@ -452,7 +463,8 @@ static int grant_around(const struct corral_plan *plan, const char *path,
 		const struct corral_rule *g = &plan->rules[i];
 
 		if (g->kind != CORRAL_RULE_GRANT || !g->exists ||
-		    !(g->access & access) || !corral_path_within(path, g->path) ||
+		    !(g->access & access) ||
+		    !corral_path_within(path, g->path) ||
 		    !strcmp(g->origin, ORIGIN_PRIVATE_TMP))
 			continue;
 		if (!best || strlen(g->path) > strlen(best->path)) {
@@ -476,13 +488,13 @@ static int check_grant_not_denied(const struct corral_plan *plan,
 		if (d->kind != CORRAL_RULE_DENY || d->lifted ||
 		    !corral_path_within(g->path, d->path))
 			continue;
-		return corral_fail(err, -EPERM,
-				   "lift the deny itself with --allow or --read on exactly that path",
-				   "%s '%s' lies inside denied '%s' (%s)",
-				   g->origin,
-				   corral_path_tilde(g->path, plan->home, a, sizeof(a)),
-				   corral_path_tilde(d->path, plan->home, b, sizeof(b)),
-				   d->origin);
+		return corral_fail(
+			err, -EPERM,
+			"lift the deny itself with --allow or --read on exactly that path",
+			"%s '%s' lies inside denied '%s' (%s)", g->origin,
+			corral_path_tilde(g->path, plan->home, a, sizeof(a)),
+			corral_path_tilde(d->path, plan->home, b, sizeof(b)),
+			d->origin);
 	}
 	return 0;
 }
@@ -495,8 +507,7 @@ static int check_grant_not_denied(const struct corral_plan *plan,
  * a .corral.json made inside is never trusted unseen, and a .git/hooks
  * without a .git belongs to a repository the sandbox itself made.
  */
-static void guard_missing(const struct corral_plan *plan,
-			  struct corral_rule *r)
+static void guard_missing(const struct corral_plan *plan, struct corral_rule *r)
 {
 	char parent[PATH_MAX], *slash;
 	struct stat st;
@@ -533,9 +544,10 @@ static int match_rules(struct corral_plan *plan, struct corral_error *err)
 			if (!r->exists && !r->lifted)
 				guard_missing(plan, r);
 			if (r->exists && !r->lifted)
-				r->inside = grant_around(plan, r->path,
-							 CORRAL_ACCESS_READ |
-								 CORRAL_ACCESS_WRITE);
+				r->inside = grant_around(
+					plan, r->path,
+					CORRAL_ACCESS_READ |
+						CORRAL_ACCESS_WRITE);
 			break;
 		case CORRAL_RULE_PROTECT:
 			if (!r->exists && !r->lifted)
@@ -561,7 +573,8 @@ static void note_missing(struct corral_plan *plan)
 			continue; /* profiles name paths that may not exist */
 		corral_note(plan, "%s '%s': no such file or directory, %s",
 			    r->origin,
-			    corral_path_tilde(r->path, plan->home, buf, sizeof(buf)),
+			    corral_path_tilde(r->path, plan->home, buf,
+					      sizeof(buf)),
 			    r->kind == CORRAL_RULE_GRANT ? "nothing granted"
 							 : "nothing to deny");
 	}
@@ -588,8 +601,10 @@ static int add_tmp(struct corral_plan *plan, struct corral_error *err)
 
 		if (r->kind == CORRAL_RULE_GRANT && r->exists &&
 		    corral_path_within("/tmp", r->path)) {
-			corral_note(plan, "%s '%s' grants the real /tmp: no private /tmp",
-				    r->origin, r->path);
+			corral_note(
+				plan,
+				"%s '%s' grants the real /tmp: no private /tmp",
+				r->origin, r->path);
 			return 0;
 		}
 	}
@@ -652,9 +667,9 @@ int corral_plan_build(struct corral_plan **out,
 static void profile_acc_free(struct corral_profile_acc *acc)
 {
 	struct corral_words *lists[] = {
-		&acc->names, &acc->origins, &acc->replaced, &acc->block,
-		&acc->unblock, &acc->keep_env, &acc->set_env, &acc->remove_env,
-		&acc->limits, &acc->connect, &acc->bind, &acc->sockets,
+		&acc->names,   &acc->origins,  &acc->replaced, &acc->block,
+		&acc->unblock, &acc->keep_env, &acc->set_env,  &acc->remove_env,
+		&acc->limits,  &acc->connect,  &acc->bind,     &acc->sockets,
 	};
 	size_t i;
 

@@ -45,11 +45,11 @@ static const struct fs_key fs_keys[] = {
 
 /* One profile being read: its text, its name and where errors point. */
 struct source {
-	char *name;  /* as named by -p or extends */
+	char *name; /* as named by -p or extends */
 	char *label; /* file name for messages */
 	char *text;
 	bool builtin;
-	bool project;       /* a trusted .corral.json: adds, never lifts */
+	bool project; /* a trusted .corral.json: adds, never lifts */
 	const char *origin; /* "profile NAME", owned by the plan */
 	struct corral_json_map map;
 };
@@ -68,8 +68,8 @@ static bool has_glob(const char *path)
 }
 
 static int push_rule(struct corral_plan *plan, enum corral_rule_kind kind,
-		     unsigned access, const char *written,
-		     const char *expanded, const char *origin)
+		     unsigned access, const char *written, const char *expanded,
+		     const char *origin)
 {
 	struct corral_rule *rules, *r;
 	struct stat st;
@@ -100,8 +100,8 @@ static int push_rule(struct corral_plan *plan, enum corral_rule_kind kind,
 
 /* Add every match of a pattern; no match is a missing path, not an error. */
 static int push_glob(struct corral_plan *plan, enum corral_rule_kind kind,
-		     unsigned access, const char *written,
-		     const char *expanded, const char *origin)
+		     unsigned access, const char *written, const char *expanded,
+		     const char *origin)
 {
 	glob_t g;
 	size_t i;
@@ -147,8 +147,8 @@ int corral_plan_add(struct corral_plan *plan, enum corral_rule_kind kind,
 }
 
 /* An error at a node of a profile: FILE:LINE:COLUMN: message. */
-__attribute__((format(printf, 6, 7))) static int
-fail_at(struct loader *l, const struct source *src, const cJSON *node,
+__attribute__((format(printf, 6, 7))) static int fail_at(
+	struct loader *l, const struct source *src, const cJSON *node,
 	bool at_key, const char *hint, const char *fmt, ...)
 {
 	char msg[768];
@@ -181,10 +181,11 @@ static int want_strings(struct loader *l, const struct source *src,
 	if (!cJSON_IsArray(node))
 		return fail_at(l, src, node, false, NULL,
 			       "%s must be a list of strings", what);
-	cJSON_ArrayForEach(item, node)
+	cJSON_ArrayForEach (item, node)
 		if (!cJSON_IsString(item))
 			return fail_at(l, src, item, false, NULL,
-				       "%s: every entry must be a string", what);
+				       "%s: every entry must be a string",
+				       what);
 	return 0;
 }
 
@@ -195,9 +196,10 @@ static int add_strings(struct loader *l, const struct source *src,
 	const cJSON *item;
 	int ret = want_strings(l, src, node, what);
 
-	cJSON_ArrayForEach(item, node)
+	cJSON_ArrayForEach (item, node)
 		if (!ret && corral_words_add(to, item->valuestring))
-			ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			ret = corral_fail(l->err, -ENOMEM, NULL,
+					  "out of memory");
 	return ret;
 }
 
@@ -221,7 +223,7 @@ static int load_sockets(struct loader *l, const struct source *src,
 	const cJSON *item;
 	int ret = want_strings(l, src, list, what);
 
-	cJSON_ArrayForEach(item, list)
+	cJSON_ArrayForEach (item, list)
 		if (!ret)
 			ret = want_absolute(l, src, item, what);
 	return ret ? ret
@@ -243,7 +245,8 @@ static int create_dir(struct loader *l, const char *written)
 		return 0;
 	ret = corral_path_expand(written, l->plan->home, l->plan->workdir,
 				 &path, l->err);
-	for (p = path ? strchr(path + 1, '/') : NULL; !ret; p = strchr(p + 1, '/')) {
+	for (p = path ? strchr(path + 1, '/') : NULL; !ret;
+	     p = strchr(p + 1, '/')) {
 		if (p)
 			*p = '\0';
 		if (mkdir(path, 0700) && errno != EEXIST)
@@ -267,7 +270,7 @@ static int load_paths(struct loader *l, const struct source *src,
 
 	snprintf(what, sizeof(what), "filesystem.%s", k->key);
 	ret = want_strings(l, src, list, what);
-	cJSON_ArrayForEach(item, list) {
+	cJSON_ArrayForEach (item, list) {
 		const char *path = item->valuestring;
 
 		if (ret)
@@ -304,13 +307,13 @@ static int load_filesystem(struct loader *l, const struct source *src,
 	if (!cJSON_IsObject(fs))
 		return fail_at(l, src, fs, false, NULL,
 			       "filesystem must be an object");
-	cJSON_ArrayForEach(item, fs) {
+	cJSON_ArrayForEach (item, fs) {
 		k = find_fs_key(item->string);
 		if (!k)
-			return fail_at(l, src, item, true,
-				       "filesystem keys: read write allow create deny protect",
-				       "unknown key 'filesystem.%s'",
-				       item->string);
+			return fail_at(
+				l, src, item, true,
+				"filesystem keys: read write allow create deny protect",
+				"unknown key 'filesystem.%s'", item->string);
 		ret = load_paths(l, src, item, k);
 		if (ret)
 			return ret;
@@ -328,16 +331,18 @@ static int add_ports(struct loader *l, const struct source *src,
 	if (!cJSON_IsArray(node))
 		return fail_at(l, src, node, false, NULL,
 			       "%s must be a list of port numbers", what);
-	cJSON_ArrayForEach(item, node) {
+	cJSON_ArrayForEach (item, node) {
 		if (!cJSON_IsNumber(item) || item->valuedouble < 1 ||
 		    item->valuedouble > 65535 ||
 		    item->valuedouble != (double)item->valueint)
-			return fail_at(l, src, item, false, NULL,
-				       "%s: a port is a whole number from 1 to 65535",
-				       what);
+			return fail_at(
+				l, src, item, false, NULL,
+				"%s: a port is a whole number from 1 to 65535",
+				what);
 		snprintf(port, sizeof(port), "%d", item->valueint);
 		if (corral_words_add(to, port))
-			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			return corral_fail(l->err, -ENOMEM, NULL,
+					   "out of memory");
 	}
 	return 0;
 }
@@ -359,15 +364,17 @@ static int load_network(struct loader *l, const struct source *src,
 		return 0;
 	}
 	if (!cJSON_IsObject(net))
-		return fail_at(l, src, net, false,
-			       "write \"on\", \"off\" or {\"connect\": [...], \"bind\": [...], \"unix_sockets\": [...]}",
-			       "invalid network");
-	cJSON_ArrayForEach(item, net) {
+		return fail_at(
+			l, src, net, false,
+			"write \"on\", \"off\" or {\"connect\": [...], \"bind\": [...], \"unix_sockets\": [...]}",
+			"invalid network");
+	cJSON_ArrayForEach (item, net) {
 		if (!strcmp(item->string, "connect"))
 			ret = add_ports(l, src, item, "network.connect",
 					&acc->connect);
 		else if (!strcmp(item->string, "bind"))
-			ret = add_ports(l, src, item, "network.bind", &acc->bind);
+			ret = add_ports(l, src, item, "network.bind",
+					&acc->bind);
 		else if (!strcmp(item->string, "unix_sockets"))
 			ret = load_sockets(l, src, item);
 		else
@@ -390,7 +397,7 @@ static int load_commands(struct loader *l, const struct source *src,
 	if (!cJSON_IsObject(cmds))
 		return fail_at(l, src, cmds, false, NULL,
 			       "commands must be an object");
-	cJSON_ArrayForEach(item, cmds) {
+	cJSON_ArrayForEach (item, cmds) {
 		if (!strcmp(item->string, "block"))
 			ret = add_strings(l, src, item, "commands.block",
 					  &acc->block);
@@ -400,7 +407,8 @@ static int load_commands(struct loader *l, const struct source *src,
 		else
 			ret = fail_at(l, src, item, true,
 				      "commands keys: block allow",
-				      "unknown key 'commands.%s'", item->string);
+				      "unknown key 'commands.%s'",
+				      item->string);
 		if (ret)
 			return ret;
 	}
@@ -425,8 +433,8 @@ static int check_env(struct loader *l, const struct source *src,
 		  : corral_env_check(&one, &none, &inner);
 	if (ret == -EPERM)
 		return fail_at(l, src, node, set, inner.hint,
-			       "%s: '%.*s' cannot be %s", what, (int)len,
-			       word, set ? "set" : "kept");
+			       "%s: '%.*s' cannot be %s", what, (int)len, word,
+			       set ? "set" : "kept");
 	if (ret)
 		return fail_at(l, src, node, set, NULL,
 			       "%s: invalid variable name '%.*s'", what,
@@ -440,7 +448,7 @@ static int load_env_keep(struct loader *l, const struct source *src,
 	const cJSON *item;
 	int ret = want_strings(l, src, keep, "env.keep");
 
-	cJSON_ArrayForEach(item, keep)
+	cJSON_ArrayForEach (item, keep)
 		if (!ret)
 			ret = check_env(l, src, item, "env.keep",
 					item->valuestring);
@@ -459,18 +467,20 @@ static int load_env_set(struct loader *l, const struct source *src,
 	if (!cJSON_IsObject(set))
 		return fail_at(l, src, set, false, NULL,
 			       "env.set must be an object of NAME: \"value\"");
-	cJSON_ArrayForEach(item, set) {
+	cJSON_ArrayForEach (item, set) {
 		if (!cJSON_IsString(item))
 			return fail_at(l, src, item, false, NULL,
 				       "env.set.%s must be a string",
 				       item->string);
 		if (asprintf(&assignment, "%s=%s", item->string,
 			     item->valuestring) < 0)
-			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			return corral_fail(l->err, -ENOMEM, NULL,
+					   "out of memory");
 		ret = check_env(l, src, item, "env.set", assignment);
-		if (!ret && corral_words_add(&l->plan->profile.set_env,
-					     assignment))
-			ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+		if (!ret &&
+		    corral_words_add(&l->plan->profile.set_env, assignment))
+			ret = corral_fail(l->err, -ENOMEM, NULL,
+					  "out of memory");
 		free(assignment);
 		if (ret)
 			return ret;
@@ -486,8 +496,9 @@ static int load_env(struct loader *l, const struct source *src,
 	int ret = 0;
 
 	if (!cJSON_IsObject(env))
-		return fail_at(l, src, env, false, NULL, "env must be an object");
-	cJSON_ArrayForEach(item, env) {
+		return fail_at(l, src, env, false, NULL,
+			       "env must be an object");
+	cJSON_ArrayForEach (item, env) {
 		if (!strcmp(item->string, "keep"))
 			ret = load_env_keep(l, src, item);
 		else if (!strcmp(item->string, "remove"))
@@ -496,7 +507,8 @@ static int load_env(struct loader *l, const struct source *src,
 		else if (!strcmp(item->string, "set"))
 			ret = load_env_set(l, src, item);
 		else
-			ret = fail_at(l, src, item, true, "env keys: keep set remove",
+			ret = fail_at(l, src, item, true,
+				      "env keys: keep set remove",
 				      "unknown key 'env.%s'", item->string);
 		if (ret)
 			return ret;
@@ -541,10 +553,9 @@ static int check_limit(struct loader *l, const struct source *src,
 	else
 		ret = corral_limits_parse(&scratch, &one, &inner);
 	if (ret)
-		return fail_at(l, src, item, false,
-			       inner.hint[0] ? inner.hint : NULL,
-			       "limits.%s: invalid value '%s'", item->string,
-			       value);
+		return fail_at(
+			l, src, item, false, inner.hint[0] ? inner.hint : NULL,
+			"limits.%s: invalid value '%s'", item->string, value);
 	return 0;
 }
 
@@ -573,8 +584,8 @@ static int load_limits(struct loader *l, const struct source *src,
 		       const cJSON *limits)
 {
 	struct corral_profile_acc *acc = &l->plan->profile;
-	static const char *const keys[] = { "mem", "procs", "cpu", "fsize",
-					    "nofile", "timeout" };
+	static const char *const keys[] = { "mem",   "procs",  "cpu",
+					    "fsize", "nofile", "timeout" };
 	const cJSON *item;
 	char word[128];
 	size_t i;
@@ -583,14 +594,15 @@ static int load_limits(struct loader *l, const struct source *src,
 	if (!cJSON_IsObject(limits))
 		return fail_at(l, src, limits, false, NULL,
 			       "limits must be an object");
-	cJSON_ArrayForEach(item, limits) {
+	cJSON_ArrayForEach (item, limits) {
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (!strcmp(keys[i], item->string))
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0]))
-			return fail_at(l, src, item, true,
-				       "limits keys: mem procs cpu fsize nofile timeout",
-				       "unknown key 'limits.%s'", item->string);
+			return fail_at(
+				l, src, item, true,
+				"limits keys: mem procs cpu fsize nofile timeout",
+				"unknown key 'limits.%s'", item->string);
 		ret = limit_word(l, src, item, word, sizeof(word));
 		if (!ret)
 			ret = check_limit(l, src, item, word);
@@ -605,7 +617,8 @@ static int load_limits(struct loader *l, const struct source *src,
 			continue;
 		}
 		if (add_limit(acc, item->string, word))
-			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			return corral_fail(l->err, -ENOMEM, NULL,
+					   "out of memory");
 	}
 	return 0;
 }
@@ -646,8 +659,9 @@ static int load_scalar(struct loader *l, const struct source *src,
 			       "description must be a string");
 	free(acc->description);
 	acc->description = strdup(item->valuestring);
-	return acc->description ? 0
-				: corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	return acc->description
+		       ? 0
+		       : corral_fail(l->err, -ENOMEM, NULL, "out of memory");
 }
 
 static int load_member(struct loader *l, const struct source *src,
@@ -670,9 +684,10 @@ static int load_member(struct loader *l, const struct source *src,
 	if (!strcmp(key, "workdir") || !strcmp(key, "ptrace") ||
 	    !strcmp(key, "description"))
 		return load_scalar(l, src, item);
-	return fail_at(l, src, item, true,
-		       "keys: extends description filesystem network commands env limits workdir ptrace",
-		       "unknown key '%s'", key);
+	return fail_at(
+		l, src, item, true,
+		"keys: extends description filesystem network commands env limits workdir ptrace",
+		"unknown key '%s'", key);
 }
 
 static int load(struct loader *l, const char *name, bool builtin_only);
@@ -681,8 +696,8 @@ static int load(struct loader *l, const char *name, bool builtin_only);
 static int extend(struct loader *l, const struct source *src,
 		  const cJSON *parent)
 {
-	bool builtin_only = !src->builtin && !strcmp(parent->valuestring,
-						     src->name);
+	bool builtin_only =
+		!src->builtin && !strcmp(parent->valuestring, src->name);
 
 	if (load(l, parent->valuestring, builtin_only))
 		return refail_at(l, src, parent);
@@ -701,7 +716,7 @@ static int load_extends(struct loader *l, const struct source *src,
 	if (cJSON_IsString(ext))
 		return extend(l, src, ext);
 	ret = want_strings(l, src, ext, "extends");
-	cJSON_ArrayForEach(item, ext)
+	cJSON_ArrayForEach (item, ext)
 		if (!ret)
 			ret = extend(l, src, item);
 	return ret;
@@ -726,29 +741,30 @@ static const char *builtin_text(const char *name)
 }
 
 /* A profile file others can write could be made to grant anything. */
-int corral_profile_read(const char *path, char **text,
-			struct corral_error *err)
+int corral_profile_read(const char *path, char **text, struct corral_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
-		return corral_fail(err, -errno, NULL, "cannot read profile '%s': %s",
-				   path, strerror(errno));
+		return corral_fail(err, -errno, NULL,
+				   "cannot read profile '%s': %s", path,
+				   strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size > MAX_PROFILE_BYTES) {
 		close(fd);
-		return corral_fail(err, -EINVAL, NULL,
-				   "profile '%s' is not a regular file of at most 1 MiB",
-				   path);
+		return corral_fail(
+			err, -EINVAL, NULL,
+			"profile '%s' is not a regular file of at most 1 MiB",
+			path);
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) ||
 	    (st.st_uid != geteuid() && st.st_uid != 0)) {
 		close(fd);
-		return corral_fail(err, -EPERM, "chmod go-w the file, and own it",
-				   "refusing profile '%s': writable by other users",
-				   path);
+		return corral_fail(
+			err, -EPERM, "chmod go-w the file, and own it",
+			"refusing profile '%s': writable by other users", path);
 	}
 	*text = calloc(1, (size_t)st.st_size + 1);
 	n = *text ? read(fd, *text, (size_t)st.st_size) : -1;
@@ -790,7 +806,8 @@ static int find_source(struct loader *l, const char *name, bool builtin_only,
 	if (builtin_only) {
 		/* straight to the built-in */
 	} else if (strchr(name, '/') || strstr(name, ".json")) {
-		ret = corral_path_expand(name, l->plan->home, NULL, &path, l->err);
+		ret = corral_path_expand(name, l->plan->home, NULL, &path,
+					 l->err);
 		if (ret)
 			return ret;
 		src->label = corral_path_normalize(path);
@@ -798,7 +815,8 @@ static int find_source(struct loader *l, const char *name, bool builtin_only,
 		path = src->label;
 		src->label = NULL;
 		if (!path)
-			return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+			return corral_fail(l->err, -ENOMEM, NULL,
+					   "out of memory");
 	} else if (!valid_name(name)) {
 		return corral_fail(l->err, -EINVAL, NULL,
 				   "invalid profile name '%s'", name);
@@ -817,9 +835,10 @@ static int find_source(struct loader *l, const char *name, bool builtin_only,
 	}
 	text = builtin_text(name);
 	if (!text)
-		return corral_fail(l->err, -ENOENT,
-				   "'corral profile list' shows the profiles there are",
-				   "unknown profile '%s'", name);
+		return corral_fail(
+			l->err, -ENOENT,
+			"'corral profile list' shows the profiles there are",
+			"unknown profile '%s'", name);
 	src->builtin = true;
 	src->text = strdup(text);
 	return asprintf(&src->label, "profiles/%s.json (built-in)", name) < 0
@@ -893,7 +912,8 @@ static int origin_of(struct loader *l, struct source *src, const char *name)
 	ret = corral_words_add(&l->plan->profile.origins, origin);
 	free(origin);
 	if (!ret)
-		src->origin = l->plan->profile.origins.v[l->plan->profile.origins.n - 1];
+		src->origin = l->plan->profile.origins
+				      .v[l->plan->profile.origins.n - 1];
 	return ret;
 }
 
@@ -912,7 +932,7 @@ static int apply(struct loader *l, struct source *src, const char *name)
 		l->depth--;
 	}
 	if (!ret)
-		cJSON_ArrayForEach(item, root)
+		cJSON_ArrayForEach (item, root)
 			if (!ret)
 				ret = load_member(l, src, item);
 	cJSON_Delete(root);

@@ -32,8 +32,8 @@ static void list_builtins(FILE *f)
 
 	for (i = 0; corral_builtin_profiles[i].name; i++) {
 		desc = description_of(corral_builtin_profiles[i].text);
-		fprintf(f, "%-14s built-in  %s\n", corral_builtin_profiles[i].name,
-			desc ? desc : "");
+		fprintf(f, "%-14s built-in  %s\n",
+			corral_builtin_profiles[i].name, desc ? desc : "");
 		free(desc);
 	}
 }
@@ -144,8 +144,8 @@ static const char *fs_key(const struct corral_rule *r)
 /* Profile rules only: the working directory and terminal come at run. */
 static cJSON *filesystem(const struct corral_plan *plan)
 {
-	static const char *const keys[] = { "read", "write", "allow", "deny",
-					    "protect", "lifted" };
+	static const char *const keys[] = { "read", "write",   "allow",
+					    "deny", "protect", "lifted" };
 	cJSON *fs = cJSON_CreateObject(), *list;
 	size_t i, k;
 
@@ -174,10 +174,12 @@ static cJSON *network(const struct corral_plan *plan)
 	net = cJSON_CreateObject();
 	list = cJSON_AddArrayToObject(net, "connect");
 	for (i = 0; list && i < plan->net.n_connect; i++)
-		cJSON_AddItemToArray(list, cJSON_CreateNumber(plan->net.connect[i]));
+		cJSON_AddItemToArray(list,
+				     cJSON_CreateNumber(plan->net.connect[i]));
 	list = cJSON_AddArrayToObject(net, "bind");
 	for (i = 0; list && i < plan->net.n_bind; i++)
-		cJSON_AddItemToArray(list, cJSON_CreateNumber(plan->net.bind[i]));
+		cJSON_AddItemToArray(list,
+				     cJSON_CreateNumber(plan->net.bind[i]));
 	return net;
 }
 
@@ -211,8 +213,7 @@ static cJSON *resolved(const struct corral_plan *plan)
 	return root;
 }
 
-int corral_profile_show(const char *name, char **out,
-			struct corral_error *err)
+int corral_profile_show(const char *name, char **out, struct corral_error *err)
 {
 	struct corral_plan *plan = NULL;
 	cJSON *root;
@@ -235,7 +236,8 @@ int corral_profile_validate(const char *file, struct corral_error *err)
 	int ret;
 
 	if (!strchr(file, '/') && !strstr(file, ".json"))
-		return corral_fail(err, -EINVAL, "name a file, such as ./my.json",
+		return corral_fail(err, -EINVAL,
+				   "name a file, such as ./my.json",
 				   "'%s' is not a file name", file);
 	ret = plan_of(file, &plan, err);
 	corral_plan_free(plan);

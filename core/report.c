@@ -71,8 +71,7 @@ static const char *net_word(const struct corral_net *net)
  * mechanism keeps each guarantee.  Space-separated key=value pairs.
  */
 /* The profiles applied, by name: "claude-code+node", or "default". */
-static void profile_names(const struct corral_plan *plan, char *buf,
-			  size_t len)
+static void profile_names(const struct corral_plan *plan, char *buf, size_t len)
 {
 	const char *label, *name;
 	size_t i, n;
@@ -95,13 +94,14 @@ int corral_plan_summary(const struct corral_plan *plan, char **text)
 	char names[256];
 
 	profile_names(plan, names, sizeof(names));
-	return asprintf(text,
-			"policy=%s view=%s landlock-abi=%d net=%s unix=%s ptrace=%s workdir=%s",
-			names, plan->namespaces ? "namespace" : "landlock-only",
-			plan->abi, net_word(&plan->net),
-			plan->net.unix_sockets ? "allowed" : "default",
-			plan->allow_ptrace ? "allowed" : "denied",
-			plan->workdir ? plan->workdir : "none") < 0
+	return asprintf(
+		       text,
+		       "policy=%s view=%s landlock-abi=%d net=%s unix=%s ptrace=%s workdir=%s",
+		       names, plan->namespaces ? "namespace" : "landlock-only",
+		       plan->abi, net_word(&plan->net),
+		       plan->net.unix_sockets ? "allowed" : "default",
+		       plan->allow_ptrace ? "allowed" : "denied",
+		       plan->workdir ? plan->workdir : "none") < 0
 		       ? -ENOMEM
 		       : 0;
 }
@@ -151,14 +151,16 @@ static void describe_rules(const struct corral_plan *plan, FILE *f,
 		const struct corral_rule *r = &plan->rules[i];
 		const char *shown;
 
-		if (r->kind != kind || (!r->exists && kind == CORRAL_RULE_GRANT))
+		if (r->kind != kind ||
+		    (!r->exists && kind == CORRAL_RULE_GRANT))
 			continue;
 		if (!r->exists && !plan->verbosity)
 			continue;
 		if (!any)
 			fprintf(f, "%s:\n", title);
 		any = true;
-		shown = corral_path_tilde(r->path, plan->home, buf, sizeof(buf));
+		shown = corral_path_tilde(r->path, plan->home, buf,
+					  sizeof(buf));
 		if (kind == CORRAL_RULE_GRANT)
 			fprintf(f, "  %-6s %-40s %s\n", access_word(r->access),
 				shown, r->origin);
@@ -183,7 +185,8 @@ static void describe_missing(const struct corral_plan *plan, FILE *f)
 			fprintf(f, "skipped grants (no such path):\n");
 		any = true;
 		fprintf(f, "  %-6s %-40s %s\n", access_word(r->access),
-			corral_path_tilde(r->path, plan->home, buf, sizeof(buf)),
+			corral_path_tilde(r->path, plan->home, buf,
+					  sizeof(buf)),
 			r->origin);
 	}
 }
@@ -194,15 +197,19 @@ static void guarantee_network(const struct corral_plan *plan, FILE *f)
 	size_t i;
 
 	if (net->off) {
-		fprintf(f, "network: off: seccomp allows no socket family but AF_UNIX (no TCP, UDP, DNS, ICMP, raw, netlink, vsock, MPTCP; io_uring denied)%s\n",
-			plan->abi >= 4 ? "; Landlock denies every TCP bind and connect beneath" : "");
+		fprintf(f,
+			"network: off: seccomp allows no socket family but AF_UNIX (no TCP, UDP, DNS, ICMP, raw, netlink, vsock, MPTCP; io_uring denied)%s\n",
+			plan->abi >= 4
+				? "; Landlock denies every TCP bind and connect beneath"
+				: "");
 		return;
 	}
 	if (!net->ports) {
 		fprintf(f, "network: on (not restricted)\n");
 		return;
 	}
-	fprintf(f, "network: TCP only, by Landlock ABI 4 port rules and a seccomp filter that lets only plain TCP sockets through (no UDP, so no DNS): connect to");
+	fprintf(f,
+		"network: TCP only, by Landlock ABI 4 port rules and a seccomp filter that lets only plain TCP sockets through (no UDP, so no DNS): connect to");
 	for (i = 0; i < net->n_connect; i++)
 		fprintf(f, " %u", net->connect[i]);
 	fprintf(f, "%s; bind to", net->n_connect ? "" : " none");
@@ -214,11 +221,14 @@ static void guarantee_network(const struct corral_plan *plan, FILE *f)
 static void guarantee_daemons(const struct corral_plan *plan, FILE *f)
 {
 	if (plan->namespaces)
-		fprintf(f, "daemon sockets: hidden by the view (/run/user/UID, tmux, screen, ssh-agent, gpg-agent, docker, podman, containerd, X11, system bus); their variables removed\n");
+		fprintf(f,
+			"daemon sockets: hidden by the view (/run/user/UID, tmux, screen, ssh-agent, gpg-agent, docker, podman, containerd, X11, system bus); their variables removed\n");
 	else if (plan->net.unix_sockets)
-		fprintf(f, "daemon sockets: REACHABLE: without a view, --allow-socket lets every pathname UNIX socket be connected (Landlock before ABI 9 does not check connect)\n");
+		fprintf(f,
+			"daemon sockets: REACHABLE: without a view, --allow-socket lets every pathname UNIX socket be connected (Landlock before ABI 9 does not check connect)\n");
 	else
-		fprintf(f, "daemon sockets: out of reach: seccomp denies socket(AF_UNIX) without a view (socketpair still works)\n");
+		fprintf(f,
+			"daemon sockets: out of reach: seccomp denies socket(AF_UNIX) without a view (socketpair still works)\n");
 }
 
 /* Each guarantee with the mechanism that keeps it on this machine. */
@@ -229,19 +239,26 @@ static void describe_guarantees(const struct corral_plan *plan, FILE *f)
 			? "denied paths inside grants masked in the view; elsewhere never granted (Landlock)"
 			: "denied paths inside grants left out by Landlock (their siblings granted instead); elsewhere never granted");
 	guarantee_network(plan, f);
-	fprintf(f, "terminal: seccomp denies TIOCSTI and TIOCLINUX, compared on the low 32 bits\n");
+	fprintf(f,
+		"terminal: seccomp denies TIOCSTI and TIOCLINUX, compared on the low 32 bits\n");
 	guarantee_daemons(plan, f);
 	fprintf(f, "signals: %s\n",
-		plan->abi >= 6 ? "Landlock scope (ABI 6): no signal to processes outside the sandbox"
-			       : "NOT ENFORCED: Landlock ABI < 6 cannot scope signals; processes of the same user outside can be signalled");
+		plan->abi >= 6
+			? "Landlock scope (ABI 6): no signal to processes outside the sandbox"
+			: "NOT ENFORCED: Landlock ABI < 6 cannot scope signals; processes of the same user outside can be signalled");
 	fprintf(f, "abstract UNIX sockets: %s\n",
-		plan->abi >= 6 ? "Landlock scope (ABI 6): none outside the sandbox can be reached"
-			       : "NOT ENFORCED: Landlock ABI < 6 cannot scope them");
-	fprintf(f, "ptrace: %s; /proc/<pid>/environ, mem, fd, cwd and root of outside processes denied by Landlock\n",
-		plan->allow_ptrace ? "allowed, limited by Landlock to the sandbox's own processes"
-				   : "denied by seccomp");
-	fprintf(f, "syscalls: seccomp denies namespace creation, mount, modules, kexec, bpf, perf, userfaultfd, keyrings, process_vm_*, io_uring, open_by_handle_at, iopl/ioperm, READ_IMPLIES_EXEC, acct, swap, reboot; x32 and foreign architectures are killed\n");
-	fprintf(f, "environment: loader and interpreter injection variables always removed; secret-looking and daemon variables removed unless kept with --keep-env\n");
+		plan->abi >= 6
+			? "Landlock scope (ABI 6): none outside the sandbox can be reached"
+			: "NOT ENFORCED: Landlock ABI < 6 cannot scope them");
+	fprintf(f,
+		"ptrace: %s; /proc/<pid>/environ, mem, fd, cwd and root of outside processes denied by Landlock\n",
+		plan->allow_ptrace
+			? "allowed, limited by Landlock to the sandbox's own processes"
+			: "denied by seccomp");
+	fprintf(f,
+		"syscalls: seccomp denies namespace creation, mount, modules, kexec, bpf, perf, userfaultfd, keyrings, process_vm_*, io_uring, open_by_handle_at, iopl/ioperm, READ_IMPLIES_EXEC, acct, swap, reboot; x32 and foreign architectures are killed\n");
+	fprintf(f,
+		"environment: loader and interpreter injection variables always removed; secret-looking and daemon variables removed unless kept with --keep-env\n");
 }
 
 static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
@@ -249,7 +266,8 @@ static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 	size_t i;
 
 	if (plan->abi <= 0) {
-		fprintf(f, "filesystem: NO LANDLOCK on this kernel: corral refuses to run anything\n");
+		fprintf(f,
+			"filesystem: NO LANDLOCK on this kernel: corral refuses to run anything\n");
 		return;
 	}
 	fprintf(f, "filesystem: Landlock ABI %d", plan->abi);
@@ -258,15 +276,20 @@ static void describe_mechanisms(const struct corral_plan *plan, FILE *f)
 			corral_landlock_kernel_abi(), CORRAL_ENV_MAX_ABI);
 	fprintf(f, "\nview: %s\n", view_word(plan));
 	if (plan->namespaces)
-		fprintf(f, "temporary files: a private tmpfs on /tmp (TMPDIR=/tmp)\n");
+		fprintf(f,
+			"temporary files: a private tmpfs on /tmp (TMPDIR=/tmp)\n");
 	else
-		fprintf(f, "temporary files: a fresh /tmp/corral-XXXXXX as TMPDIR; /tmp itself is not granted\n");
+		fprintf(f,
+			"temporary files: a fresh /tmp/corral-XXXXXX as TMPDIR; /tmp itself is not granted\n");
 	if (!plan->namespaces)
-		fprintf(f, "fallback: denied and protected paths inside grants are kept by Landlock alone; nothing new can be created directly in their parent directories, and names inside denied directories stay listable\n");
+		fprintf(f,
+			"fallback: denied and protected paths inside grants are kept by Landlock alone; nothing new can be created directly in their parent directories, and names inside denied directories stay listable\n");
 	if (plan->abi < 2)
-		fprintf(f, "fallback: Landlock ABI 1 has no REFER right: renaming or linking across directories always fails\n");
+		fprintf(f,
+			"fallback: Landlock ABI 1 has no REFER right: renaming or linking across directories always fails\n");
 	if (plan->abi < 3)
-		fprintf(f, "fallback: Landlock ABI %d has no TRUNCATE right: truncation is not controlled\n",
+		fprintf(f,
+			"fallback: Landlock ABI %d has no TRUNCATE right: truncation is not controlled\n",
 			plan->abi);
 	fprintf(f, "no_new_privs: set\n");
 	describe_guarantees(plan, f);
@@ -361,10 +384,11 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 	if (read_only) /* whatever grant came before or after it */
 		access &= ~(unsigned)CORRAL_ACCESS_WRITE;
 	if (!access)
-		fprintf(f, "  verdict: no access (no grant covers it; Landlock denies what is not granted)\n");
+		fprintf(f,
+			"  verdict: no access (no grant covers it; Landlock denies what is not granted)\n");
 	else
 		fprintf(f, "  verdict: %s\n",
-			access == CORRAL_ACCESS_READ	    ? "read only"
+			access == CORRAL_ACCESS_READ	? "read only"
 			: access == CORRAL_ACCESS_WRITE ? "write only"
 							: "read and write");
 }
@@ -397,7 +421,8 @@ int corral_plan_why(const struct corral_plan *plan, const char *written,
 	if (deny)
 		fprintf(t.f, "  verdict: no access: denied by %s '%s', %s\n",
 			deny->origin,
-			corral_path_tilde(deny->path, plan->home, buf, sizeof(buf)),
+			corral_path_tilde(deny->path, plan->home, buf,
+					  sizeof(buf)),
 			carve_word(plan, deny));
 	else
 		why_grants(plan, t.f, path);
@@ -447,7 +472,8 @@ int corral_status(char **out)
 	if (landlocked)
 		fprintf(t.f, "landlock: in force (opening / is denied)\n");
 	else
-		fprintf(t.f, "landlock: no domain detected (opening / works)\n");
+		fprintf(t.f,
+			"landlock: no domain detected (opening / works)\n");
 	if (desc && landlocked) {
 		struct corral_plan seen = { 0 };
 
@@ -459,7 +485,8 @@ int corral_status(char **out)
 		describe_guarantees(&seen, t.f);
 		corral_limits_current(t.f);
 	} else if (desc)
-		fprintf(t.f, "warning: %s says '%s', but no sandbox is in force\n",
+		fprintf(t.f,
+			"warning: %s says '%s', but no sandbox is in force\n",
 			CORRAL_ENV_SANDBOX, desc);
 	status_field(t.f, "NoNewPrivs");
 	status_field(t.f, "Seccomp");
@@ -492,15 +519,17 @@ static void check_tiocsti(FILE *f)
 	FILE *k = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");
 
 	if (!k) {
-		fprintf(f, "legacy TIOCSTI: always on (kernel older than 6.2): terminal injection must be filtered\n");
+		fprintf(f,
+			"legacy TIOCSTI: always on (kernel older than 6.2): terminal injection must be filtered\n");
 		return;
 	}
 	if (!fgets(buf, sizeof(buf), k))
 		buf[0] = '\0';
 	fclose(k);
 	fprintf(f, "legacy TIOCSTI: %s\n",
-		buf[0] == '0' ? "off (dev.tty.legacy_tiocsti = 0)"
-			      : "on (dev.tty.legacy_tiocsti = 1): terminal injection must be filtered");
+		buf[0] == '0'
+			? "off (dev.tty.legacy_tiocsti = 0)"
+			: "on (dev.tty.legacy_tiocsti = 1): terminal injection must be filtered");
 }
 
 int corral_check(char **out)

@@ -36,21 +36,54 @@
 
 /* Denied outright: none of these has a use inside a sandbox. */
 static const char *const denied_syscalls[] = {
-	"unshare", "setns", "mount", "umount", "umount2", "pivot_root",
-	"move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
-	"mount_setattr", "chroot", "init_module", "finit_module",
-	"delete_module", "kexec_load", "kexec_file_load", "bpf",
-	"perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
-	"process_vm_readv", "process_vm_writev", "io_uring_setup",
-	"io_uring_enter", "io_uring_register", "open_by_handle_at",
-	"name_to_handle_at", "iopl", "ioperm", "acct", "swapon", "swapoff",
-	"reboot", "quotactl", "lookup_dcookie", "vhangup", "nfsservctl",
+	"unshare",
+	"setns",
+	"mount",
+	"umount",
+	"umount2",
+	"pivot_root",
+	"move_mount",
+	"open_tree",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"fspick",
+	"mount_setattr",
+	"chroot",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"kexec_load",
+	"kexec_file_load",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"process_vm_readv",
+	"process_vm_writev",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"iopl",
+	"ioperm",
+	"acct",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"quotactl",
+	"lookup_dcookie",
+	"vhangup",
+	"nfsservctl",
 	"syslog",
 };
 
 static const unsigned long namespace_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
-	CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP,
+	CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET,
+	CLONE_NEWUTS, CLONE_NEWIPC,  CLONE_NEWCGROUP,
 };
 
 static int deny_by_name(scmp_filter_ctx ctx, const char *name)
@@ -71,13 +104,13 @@ static int deny_terminal_injection(scmp_filter_ctx ctx)
 {
 	int ret;
 
-	ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(ioctl), 1,
-			       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
-				       TIOCSTI));
+	ret = seccomp_rule_add(
+		ctx, DENY, SCMP_SYS(ioctl), 1,
+		SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCSTI));
 	if (!ret)
-		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_MASKED_EQ,
-					       0xffffffffULL, TIOCLINUX));
+		ret = seccomp_rule_add(
+			ctx, DENY, SCMP_SYS(ioctl), 1,
+			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, TIOCLINUX));
 	return ret;
 }
 
@@ -90,8 +123,8 @@ static int deny_namespaces(scmp_filter_ctx ctx)
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < sizeof(namespace_flags) / sizeof(namespace_flags[0]) &&
-		    !ret;
+	for (i = 0;
+	     i < sizeof(namespace_flags) / sizeof(namespace_flags[0]) && !ret;
 	     i++)
 		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(clone), 1,
 				       SCMP_A0(SCMP_CMP_MASKED_EQ,
@@ -136,11 +169,10 @@ static int deny_families(scmp_filter_ctx ctx, const int *allowed, size_t n)
 		for (i = 0, ok = false; i < n; i++)
 			ok |= allowed[i] == family;
 		if (!ok)
-			ret = seccomp_rule_add(ctx,
-					       SCMP_ACT_ERRNO(EAFNOSUPPORT),
-					       SCMP_SYS(socket), 1,
-					       SCMP_A0(SCMP_CMP_EQ,
-						       (scmp_datum_t)family));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+				SCMP_SYS(socket), 1,
+				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
 	}
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
@@ -153,28 +185,30 @@ static int deny_families(scmp_filter_ctx ctx, const int *allowed, size_t n)
 static int only_plain_tcp(scmp_filter_ctx ctx)
 {
 	static const int inet[] = { AF_INET, AF_INET6 };
-	static const int types[] = { SOCK_DGRAM, SOCK_RAW, SOCK_RDM,
+	static const int types[] = { SOCK_DGRAM,     SOCK_RAW,	SOCK_RDM,
 				     SOCK_SEQPACKET, SOCK_DCCP, SOCK_PACKET };
 	size_t f, t;
 	int proto, ret = 0;
 
 	for (f = 0; f < 2 && !ret; f++) {
 		for (t = 0; t < sizeof(types) / sizeof(types[0]) && !ret; t++)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
-					       SCMP_SYS(socket), 2,
-					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
-					       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf,
-						       types[t]));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+				SCMP_SYS(socket), 2,
+				SCMP_A0(SCMP_CMP_EQ, inet[f]),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, types[t]));
 		for (proto = 1; proto < IPPROTO_TCP && !ret; proto++)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+			ret = seccomp_rule_add(ctx,
+					       SCMP_ACT_ERRNO(EPROTONOSUPPORT),
 					       SCMP_SYS(socket), 2,
 					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
 					       SCMP_A2(SCMP_CMP_EQ, proto));
 		if (!ret)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
-					       SCMP_SYS(socket), 2,
-					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
-					       SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+				SCMP_SYS(socket), 2,
+				SCMP_A0(SCMP_CMP_EQ, inet[f]),
+				SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
 	}
 	return ret;
 }
@@ -210,8 +244,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]) &&
-		    !ret;
+	for (i = 0;
+	     i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]) && !ret;
 	     i++)
 		ret = deny_by_name(ctx, denied_syscalls[i]);
 	if (!ret && !plan->allow_ptrace)
@@ -244,10 +278,12 @@ static int export_program(scmp_filter_ctx ctx, struct corral_plan *plan)
 		if (!plan->filter)
 			ret = -ENOMEM;
 	}
-	if (!ret && pread(fd, plan->filter, (size_t)st.st_size, 0) != st.st_size)
+	if (!ret &&
+	    pread(fd, plan->filter, (size_t)st.st_size, 0) != st.st_size)
 		ret = -EIO;
 	if (!ret)
-		plan->filter_len = (size_t)st.st_size / sizeof(struct sock_filter);
+		plan->filter_len =
+			(size_t)st.st_size / sizeof(struct sock_filter);
 	close(fd);
 	return ret;
 }
@@ -288,8 +324,7 @@ int corral_seccomp_load(const struct corral_plan *plan,
 
 	if (!prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
 		return 0;
-	return corral_fail(err, -errno,
-			   "the kernel needs CONFIG_SECCOMP_FILTER=y",
-			   "seccomp: cannot load the filter: %s",
-			   strerror(errno));
+	return corral_fail(
+		err, -errno, "the kernel needs CONFIG_SECCOMP_FILTER=y",
+		"seccomp: cannot load the filter: %s", strerror(errno));
 }

@@ -34,9 +34,9 @@ struct stamp {
 	ino_t ino;
 	mode_t type;
 	struct timespec mtime; /* holders only */
-	bool trusted;          /* holders only: mtime not racy */
-	bool pattern;          /* holders only: holds a glob's matches */
-	size_t holder;         /* paths only */
+	bool trusted; /* holders only: mtime not racy */
+	bool pattern; /* holders only: holds a glob's matches */
+	size_t holder; /* paths only */
 };
 
 struct corral_snapshot {

@@ -63,24 +63,28 @@ int corral_policy_read(const char *path, struct corral_policy *p,
 
 	memset(p, 0, sizeof(*p));
 	if (fd < 0)
-		return corral_fail(err, -errno,
-				   errno == ELOOP ? "a policy file must not be a symlink" : NULL,
-				   "cannot read policy '%s': %s", path,
-				   errno == ELOOP ? "it is a symlink" : strerror(errno));
+		return corral_fail(
+			err, -errno,
+			errno == ELOOP ? "a policy file must not be a symlink"
+				       : NULL,
+			"cannot read policy '%s': %s", path,
+			errno == ELOOP ? "it is a symlink" : strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size > MAX_POLICY_BYTES ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) ||
 	    (st.st_uid != geteuid() && st.st_uid != 0)) {
 		close(fd);
-		return corral_fail(err, -EPERM, "chmod go-w the file, and own it",
-				   "refusing policy '%s': not a regular file of yours that only you can write",
-				   path);
+		return corral_fail(
+			err, -EPERM, "chmod go-w the file, and own it",
+			"refusing policy '%s': not a regular file of yours that only you can write",
+			path);
 	}
 	p->text = calloc(1, (size_t)st.st_size + 1);
 	n = p->text ? read(fd, p->text, (size_t)st.st_size) : -1;
 	close(fd);
 	p->path = realpath(path, NULL);
-	if (n != st.st_size || !p->path || sha256_hex(p->text, (size_t)n, p->hash)) {
+	if (n != st.st_size || !p->path ||
+	    sha256_hex(p->text, (size_t)n, p->hash)) {
 		corral_policy_free(p);
 		return corral_fail(err, -EIO, NULL, "cannot read policy '%s'",
 				   path);
@@ -127,8 +131,7 @@ int corral_policy_state(const char *home, const struct corral_policy *p)
 	int state = CORRAL_POLICY_UNTRUSTED;
 	FILE *f;
 
-	if (store_path(home, store, sizeof(store)) ||
-	    !(f = fopen(store, "re")))
+	if (store_path(home, store, sizeof(store)) || !(f = fopen(store, "re")))
 		return state;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
@@ -173,8 +176,8 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 	out = ret ? NULL : fopen(tmp, "we");
 	if (!out)
 		return corral_fail(err, ret ? ret : -errno, NULL,
-				   "cannot write the trust store '%s': %s", store,
-				   strerror(ret ? -ret : errno));
+				   "cannot write the trust store '%s': %s",
+				   store, strerror(ret ? -ret : errno));
 	in = fopen(store, "re");
 	while (in && fgets(line, sizeof(line), in)) {
 		sp = strchr(line, ' ');
@@ -189,8 +192,8 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 		fprintf(out, "%s %s\n", hash, path);
 	if (fclose(out) || rename(tmp, store))
 		return corral_fail(err, -errno, NULL,
-				   "cannot write the trust store '%s': %s", store,
-				   strerror(errno));
+				   "cannot write the trust store '%s': %s",
+				   store, strerror(errno));
 	return 0;
 }
 
@@ -202,9 +205,9 @@ int corral_trust_record(const char *home, const struct corral_policy *p,
 			struct corral_error *err)
 {
 	if (strchr(p->path, '\n'))
-		return corral_fail(err, -EINVAL, "rename the directory",
-				   "cannot trust '%s': its path holds a newline",
-				   p->path);
+		return corral_fail(
+			err, -EINVAL, "rename the directory",
+			"cannot trust '%s': its path holds a newline", p->path);
 	return rewrite_store(home, p->path, p->hash, err);
 }
 

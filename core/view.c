@@ -56,9 +56,10 @@ static int map_ids(uid_t uid, gid_t gid, struct corral_error *err)
 		ret = corral_write_file("/proc/self/gid_map", map);
 	}
 	if (ret)
-		return corral_fail(err, ret, NULL,
-				   "view: cannot map the user id in the new user namespace: %s",
-				   strerror(-ret));
+		return corral_fail(
+			err, ret, NULL,
+			"view: cannot map the user id in the new user namespace: %s",
+			strerror(-ret));
 	return 0;
 }
 
@@ -128,7 +129,8 @@ static int bind_readonly(const char *path, struct corral_error *err)
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL))
 		return mount_fail(err, "protect", path);
 	if (mount(NULL, path, NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL))
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL))
 		return mount_fail(err, "protect", path);
 	return 0;
 }
@@ -148,8 +150,7 @@ static int carry_over(int fd, const char *path, bool is_dir,
 			return mount_fail(err, "create", buf);
 		*p = '/';
 	}
-	made = is_dir ? mkdir(path, 0755)
-		      : mknod(path, S_IFREG | 0600, 0);
+	made = is_dir ? mkdir(path, 0755) : mknod(path, S_IFREG | 0600, 0);
 	if (made && errno != EEXIST)
 		return mount_fail(err, "create", path);
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
@@ -201,8 +202,9 @@ static int mount_tmp(struct corral_plan *plan, struct corral_error *err)
 		if (!carried(plan, r))
 			continue;
 		if (n == 64) {
-			ret = corral_fail(err, -E2BIG, NULL,
-					  "view: more than 64 grants under /tmp");
+			ret = corral_fail(
+				err, -E2BIG, NULL,
+				"view: more than 64 grants under /tmp");
 			goto close_fds;
 		}
 		fds[n] = open(plan->rules[r].path, O_PATH | O_CLOEXEC);
@@ -314,7 +316,8 @@ static int pin_names(const struct corral_plan *plan, const char *path,
 		if (c != '/' && c != '\0')
 			continue;
 		buf[i] = '\0';
-		if (!lstat(buf, &st) && !mount_root(buf) && movable(plan, buf)) {
+		if (!lstat(buf, &st) && !mount_root(buf) &&
+		    movable(plan, buf)) {
 			if (S_ISLNK(st.st_mode))
 				ret = pin_link(buf, err);
 			else if (S_ISDIR(st.st_mode) && c)
@@ -326,8 +329,8 @@ static int pin_names(const struct corral_plan *plan, const char *path,
 }
 
 /* Pin the canonical path and the path as named, through its symlinks. */
-static int pin_rule(const struct corral_plan *plan,
-		    const struct corral_rule *r, struct corral_error *err)
+static int pin_rule(const struct corral_plan *plan, const struct corral_rule *r,
+		    struct corral_error *err)
 {
 	char *named = NULL, *norm;
 	int ret = pin_names(plan, r->path, err);
@@ -394,9 +397,14 @@ static int add_daemon(struct corral_plan *plan, const char *path)
 int corral_daemon_paths(struct corral_plan *plan)
 {
 	static const char *const fixed[] = {
-		"/run/screen", "/run/docker.sock", "/run/containerd",
-		"/run/podman", "/run/dbus/system_bus_socket",
-		"/run/systemd/private", "/tmp/.X11-unix", "/tmp/.ICE-unix",
+		"/run/screen",
+		"/run/docker.sock",
+		"/run/containerd",
+		"/run/podman",
+		"/run/dbus/system_bus_socket",
+		"/run/systemd/private",
+		"/tmp/.X11-unix",
+		"/tmp/.ICE-unix",
 	};
 	static const char *const home[] = { ".gnupg", ".docker/run" };
 	char buf[PATH_MAX];
@@ -472,8 +480,8 @@ static int mask_dir_keeping(const struct corral_plan *plan, const char *dir,
 	size_t i;
 	int fd, ret = 0;
 
-	if (mount("corral-daemons", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=64k,mode=0755"))
+	if (mount("corral-daemons", dir, "tmpfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755"))
 		return mount_fail(err, "mask", dir);
 	for (i = 0; i < plan->sockets.n && !ret; i++) {
 		if (!corral_path_within(plan->sockets.v[i], dir))
@@ -485,9 +493,10 @@ static int mask_dir_keeping(const struct corral_plan *plan, const char *dir,
 		    mount(src, plan->sockets.v[i], NULL, MS_BIND, NULL))
 			ret = mount_fail(err, "keep", plan->sockets.v[i]);
 	}
-	if (!ret && mount(NULL, dir, NULL,
-			  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=64k,mode=0755"))
+	if (!ret &&
+	    mount(NULL, dir, NULL,
+		  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=64k,mode=0755"))
 		ret = mount_fail(err, "mask", dir);
 	return ret;
 }
@@ -513,8 +522,8 @@ static int open_sockets(struct corral_plan *plan)
 	if (!plan->socket_fds)
 		return -ENOMEM;
 	for (i = 0; i < plan->sockets.n; i++)
-		plan->socket_fds[i] = open(plan->sockets.v[i],
-					   O_PATH | O_CLOEXEC);
+		plan->socket_fds[i] =
+			open(plan->sockets.v[i], O_PATH | O_CLOEXEC);
 	return 0;
 }
 
@@ -562,13 +571,15 @@ static int reenter_cwd(struct corral_error *err)
 	int ret = 0;
 
 	if (!cwd)
-		return corral_fail(err, -errno, NULL,
-				   "view: cannot find the working directory: %s",
-				   strerror(errno));
+		return corral_fail(
+			err, -errno, NULL,
+			"view: cannot find the working directory: %s",
+			strerror(errno));
 	if (chdir(cwd))
-		ret = corral_fail(err, -errno, NULL,
-				  "view: cannot enter the working directory '%s' again: %s",
-				  cwd, strerror(errno));
+		ret = corral_fail(
+			err, -errno, NULL,
+			"view: cannot enter the working directory '%s' again: %s",
+			cwd, strerror(errno));
 	free(cwd);
 	return ret;
 }
@@ -582,7 +593,8 @@ static int reenter_cwd(struct corral_error *err)
 int corral_drop_root_capabilities(struct corral_error *err)
 {
 	static const int kept[] = { 0, 1, 2, 3, 4, 5, 6, 7, 10, 13, 18, 29 };
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2];
 	uint64_t keep = 0;
 	size_t i;
@@ -601,7 +613,8 @@ int corral_drop_root_capabilities(struct corral_error *err)
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (syscall(SYS_capget, &hdr, data))
 		return corral_fail(err, -errno, NULL,
-				   "cannot read capabilities: %s", strerror(errno));
+				   "cannot read capabilities: %s",
+				   strerror(errno));
 	for (i = 0; i < 2; i++) {
 		data[i].effective &= (uint32_t)(keep >> (32 * i));
 		data[i].permitted &= (uint32_t)(keep >> (32 * i));
@@ -609,22 +622,25 @@ int corral_drop_root_capabilities(struct corral_error *err)
 	}
 	if (syscall(SYS_capset, &hdr, data))
 		return corral_fail(err, -errno, NULL,
-				   "cannot drop capabilities: %s", strerror(errno));
+				   "cannot drop capabilities: %s",
+				   strerror(errno));
 	return 0;
 }
 
 /* Give up every capability the user namespace granted us. */
 static int drop_capabilities(struct corral_error *err)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
 	int cap;
 
 	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
-			return corral_fail(err, -errno, NULL,
-					   "view: cannot drop capability %d: %s",
-					   cap, strerror(errno));
+			return corral_fail(
+				err, -errno, NULL,
+				"view: cannot drop capability %d: %s", cap,
+				strerror(errno));
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (syscall(SYS_capset, &hdr, data))
 		return corral_fail(err, -errno, NULL,
