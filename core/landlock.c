@@ -184,7 +184,16 @@ static int add_grants(struct ruleset *rs)
 
 		if (g->kind != CORRAL_RULE_GRANT || !g->exists)
 			continue;
-		ret = expand(rs, g->path, g->access);
+		/*
+		 * The private /tmp is fresh: granted whole, or nothing could
+		 * be made in it.  A missing denied path under a home or a
+		 * project that lives in /tmp is therefore not guarded.
+		 */
+		if (!strcmp(g->origin, ORIGIN_PRIVATE_TMP))
+			ret = add_rule_at(rs, AT_FDCWD, g->path, g->path,
+					  g->access, false);
+		else
+			ret = expand(rs, g->path, g->access);
 		if (ret)
 			return ret;
 	}

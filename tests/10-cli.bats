@@ -122,20 +122,20 @@ confined_exit()
 }
 
 @test "a command outside every grant is blocked with 126 and a hint" {
-	mkdir -p "$SCRATCH/bin"
-	printf '#!/bin/sh\necho escaped >"%s/escaped"\n' "$SCRATCH" >"$SCRATCH/bin/tool"
+	mkdir -p "$SCRATCH/bin" "$SCRATCH/out"
+	printf '#!/bin/sh\necho escaped >"%s/out/escaped"\n' "$SCRATCH" >"$SCRATCH/bin/tool"
 	chmod 755 "$SCRATCH/bin/tool"
 	run corral run -- "$SCRATCH/bin/tool"
 	expect_status 126
 	expect_output "hint:"
-	refute_exists "$SCRATCH/escaped"
+	refute_exists "$SCRATCH/out/escaped"
 
 	run corral run --read "$SCRATCH/bin" -- "$SCRATCH/bin/tool"
 	expect_failure
-	refute_exists "$SCRATCH/escaped"
-	run corral run --read "$SCRATCH/bin" --allow "$SCRATCH" -- "$SCRATCH/bin/tool"
+	refute_exists "$SCRATCH/out/escaped"
+	run corral run --read "$SCRATCH/bin" --allow "$SCRATCH/out" -- "$SCRATCH/bin/tool"
 	expect_status 0
-	expect_file "$SCRATCH/escaped" escaped
+	expect_file "$SCRATCH/out/escaped" escaped
 }
 
 @test "--no-cwd leaves the working directory out while other grants hold" {
@@ -177,13 +177,21 @@ confined_exit()
 
 @test "\$HOME as the working directory is noted, and credentials stay denied" {
 	cd "$HOME"
-	run corral run -- sh -c "cat notes.txt && echo x >written; $(canary_probe)"
+	mkdir -p "$HOME/work"
+	run corral run -- sh -c "cat notes.txt && echo x >work/written && echo y >>notes.txt; $(canary_probe)"
 	expect_output "the working directory is your home directory"
 	expect_output "notes, free to read"
-	expect_file "$HOME/written" x
+	expect_file "$HOME/work/written" x
 	refute_output LEAK
 	refute_output CANARY
 	canaries_intact
+
+	# Missing denied names (~/.aws, ~/.bash_login) cannot be made, so
+	# nothing new is made directly in ~: existing files stay writable.
+	run corral run -- sh -c 'echo x >new-in-home'
+	expect_failure
+	refute_exists "$HOME/new-in-home"
+	grep -q y "$HOME/notes.txt"
 }
 
 @test "status says not confined outside and names the policy inside" {
