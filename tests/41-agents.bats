@@ -28,6 +28,12 @@ AGENT_BINS=(claude codex gemini opencode copilot qwen amp)
 QUICK=90
 PROMPT=25
 
+# What an install is recorded as: the packages, and how they were installed.
+agents_stamp()
+{
+	echo "${AGENT_PACKAGES[*]} with install scripts"
+}
+
 agents_installed()
 {
 	local bin
@@ -35,7 +41,7 @@ agents_installed()
 	for bin in "${AGENT_BINS[@]}"; do
 		[ -x "$1/node_modules/.bin/$bin" ] || return 1
 	done
-	[ "$(cat "$1/corral-packages" 2>/dev/null)" = "${AGENT_PACKAGES[*]}" ]
+	[ "$(cat "$1/corral-packages" 2>/dev/null)" = "$(agents_stamp)" ]
 }
 
 # A cache root can write here, or one the unprivileged user owns.
@@ -52,17 +58,20 @@ agent_dir()
 	fi
 }
 
-# World-readable, so the unprivileged run can use what root installed;
-# no install scripts, so every npm version installs the same files.
+# World-readable, so the unprivileged run can use what root installed.
+# With their install scripts: claude, opencode and amp fetch their native
+# binaries there, and without them do not start.
 install_agents()
 {
 	local dir=$1
 
+	# npm would keep what an older install left and not run its scripts.
+	rm -rf "$dir/node_modules" "$dir/package.json" "$dir/package-lock.json"
 	(umask 022 && mkdir -p "$dir" &&
 		timeout 1500 npm install --prefix "$dir" --cache "$dir/.npm-cache" \
-			--no-audit --no-fund --ignore-scripts --loglevel=error \
+			--no-audit --no-fund --loglevel=error \
 			"${AGENT_PACKAGES[@]}" &&
-		echo "${AGENT_PACKAGES[*]}" >"$dir/corral-packages") \
+		agents_stamp >"$dir/corral-packages") \
 		>"$dir.log" 2>&1
 }
 
