@@ -197,6 +197,11 @@ static int compile_filter(struct corral_plan *plan, struct corral_error *err)
 	return corral_seccomp_compile(plan, err);
 }
 
+int corral_plan_ready(struct corral_plan *plan, struct corral_error *err)
+{
+	return plan->abi > 0 ? compile_filter(plan, err) : 0;
+}
+
 int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
 	int exec_layer = -1, ret;

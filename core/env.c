@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,15 +82,32 @@ static const char *const daemons[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Names and patterns are ASCII.  In a multibyte locale fnmatch widens both
+ * at every call, which makes a scrub of a hundred variables cost a tenth
+ * of a millisecond: match them in the C locale instead.
+ */
+static locale_t c_locale(void)
+{
+	static locale_t c;
+
+	if (!c)
+		c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return c;
+}
+
 static bool matches(const char *const *patterns, size_t n, const char *name,
 		    int flags)
 {
+	locale_t c = c_locale(), was = c ? uselocale(c) : (locale_t)0;
+	bool found = false;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!fnmatch(patterns[i], name, flags))
-			return true;
-	return false;
+	for (i = 0; i < n && !found; i++)
+		found = !fnmatch(patterns[i], name, flags);
+	if (was)
+		uselocale(was);
+	return found;
 }
 
 bool corral_env_is_injection(const char *name)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -701,6 +702,49 @@ static void test_options_reparse(void)
 	corral_options_free(&o);
 }
 
+/* corral_plan_env_removes ------------------------------------------- */
+
+/*
+ * The matching runs in the C locale whatever the caller's, for speed; it
+ * must judge the same in a multibyte locale and leave that locale set.
+ */
+static void test_env_locale(void)
+{
+	static const struct {
+		const char *name;
+		bool removed;
+	} cases[] = {
+		{ "GITHUB_TOKEN", true }, { "github_token", true },
+		{ "Aws_Secret", true },	  { "LD_PRELOAD", true },
+		{ "PATH", false },	  { "TOKENIZER_HOME", true },
+		{ "EDITOR", false },
+	};
+	struct corral_plan plan = { 0 };
+	const char *locales[] = { "C", "C.utf8" };
+	const size_t mb_max[] = { 1, 6 };
+	char name[96];
+	size_t i, j;
+	bool got;
+
+	for (j = 0; j < ARRAY_SIZE(locales); j++) {
+		if (!setlocale(LC_ALL, locales[j]))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			got = corral_plan_env_removes(&plan, cases[i].name);
+			snprintf(name, sizeof(name), "in %s, %s is %s",
+				 locales[j], cases[i].name,
+				 cases[i].removed ? "removed" : "kept");
+			report(got == cases[i].removed, name, "it is %s",
+			       got ? "removed" : "kept");
+		}
+		report(MB_CUR_MAX == mb_max[j],
+		       "the caller's locale is left as it was",
+		       "in %s: MB_CUR_MAX is %zu, want %zu", locales[j],
+		       (size_t)MB_CUR_MAX, mb_max[j]);
+	}
+	setlocale(LC_ALL, "C");
+}
+
 int main(void)
 {
 	/* Unbuffered, so a crash still shows how far the tests got. */
@@ -722,6 +766,7 @@ int main(void)
 	test_options_stop();
 	test_options_errors();
 	test_options_reparse();
+	test_env_locale();
 
 	/* A trailing plan: a crash before it leaves the count unconfirmed. */
 	printf("1..%d\n", tests_run);
