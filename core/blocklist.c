@@ -26,6 +26,8 @@ static const char *const standard_dirs[] = {
 	"/usr/bin",	   "/sbin",	     "/bin",
 };
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static bool is_blocked(const struct corral_plan *plan, dev_t dev, ino_t ino)
 {
 	size_t i;
@@ -87,63 +89,110 @@ static int add_matches(struct corral_plan *plan, const char *pattern)
 	return ret;
 }
 
-static int search_dir(struct corral_plan *plan, const char *dir,
-		      const char *name)
-{
-	char pattern[PATH_MAX];
-
-	if (snprintf(pattern, sizeof(pattern), "%s/%s", dir, name) >=
-	    (int)sizeof(pattern))
-		return 0;
-	if (!strpbrk(name, "*?["))
-		return add_binary(plan, pattern); /* one stat, no listing */
-	return add_matches(plan, pattern);
-}
-
 /*
  * The directories a name is looked up in: each PATH entry and each
  * standard one, once each by its canonical path (/bin is /usr/bin on a
- * merged-/usr system).  Relative PATH entries name no fixed binary.
+ * merged-/usr system), held open so that looking a name up in one is a
+ * single step of the kernel's path walk.  Relative PATH entries name no
+ * fixed binary.
  */
-static int search_dirs(struct corral_words *dirs)
+struct search_dirs {
+	struct corral_words paths;
+	int *fds;
+};
+
+static int search_dir(struct corral_plan *plan, const struct search_dirs *dirs,
+		      size_t i, const char *name)
+{
+	char pattern[PATH_MAX];
+	struct stat st;
+
+	if (!strpbrk(name, "*?[") &&
+	    (fstatat(dirs->fds[i], name, &st, 0) || !S_ISREG(st.st_mode)))
+		return 0; /* the usual case: not there */
+	if (snprintf(pattern, sizeof(pattern), "%s/%s", dirs->paths.v[i],
+		     name) >= (int)sizeof(pattern))
+		return 0;
+	if (!strpbrk(name, "*?["))
+		return add_binary(plan, pattern);
+	return add_matches(plan, pattern);
+}
+
+static bool seen_dir(const struct corral_words *paths, size_t n,
+		     const char *real)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(paths->v[i], real))
+			return true;
+	return false;
+}
+
+static void search_dirs_free(struct search_dirs *dirs)
+{
+	size_t i;
+
+	for (i = 0; dirs->fds && i < dirs->paths.n; i++)
+		if (dirs->fds[i] >= 0)
+			close(dirs->fds[i]);
+	free(dirs->fds);
+	corral_words_free(&dirs->paths);
+}
+
+static int open_dir(struct search_dirs *dirs, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+	int fd, ret;
+
+	if (!real || seen_dir(&dirs->paths, dirs->paths.n, real)) {
+		free(real);
+		return 0;
+	}
+	fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ret = fd < 0 ? 0 : corral_words_add(&dirs->paths, real);
+	free(real);
+	if (fd < 0 || ret) {
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	dirs->fds[dirs->paths.n - 1] = fd;
+	return 0;
+}
+
+static int search_dirs(struct search_dirs *dirs)
 {
 	char *path = strdup(getenv("PATH") ? getenv("PATH") : "");
-	char *dir, *save, *real;
-	size_t i, j;
+	char *dir, *save;
+	size_t i, most = COUNT(standard_dirs) + 1;
 	int ret = 0;
 
 	if (!path)
 		return -ENOMEM;
+	for (i = 0; path[i]; i++)
+		most += path[i] == ':';
+	dirs->fds = calloc(most, sizeof(*dirs->fds));
+	if (!dirs->fds)
+		ret = -ENOMEM;
 	for (dir = strtok_r(path, ":", &save); dir && !ret;
 	     dir = strtok_r(NULL, ":", &save))
-		ret = dir[0] == '/' ? corral_words_add(dirs, dir) : 0;
+		ret = dir[0] == '/' ? open_dir(dirs, dir) : 0;
 	free(path);
-	for (i = 0;
-	     i < sizeof(standard_dirs) / sizeof(standard_dirs[0]) && !ret; i++)
-		ret = corral_words_add(dirs, standard_dirs[i]);
-	for (i = 0; i < dirs->n && !ret; i++) {
-		real = realpath(dirs->v[i], NULL);
-		free(dirs->v[i]);
-		dirs->v[i] = real ? real : strdup("");
-		for (j = 0; j < i && real; j++)
-			if (!strcmp(dirs->v[j], real))
-				dirs->v[i][0] = '\0'; /* seen: skip it */
-		if (!dirs->v[i])
-			ret = -ENOMEM;
-	}
+	for (i = 0; i < COUNT(standard_dirs) && !ret; i++)
+		ret = open_dir(dirs, standard_dirs[i]);
 	return ret;
 }
 
 /* Every binary a name can mean here. */
 static int resolve_name(struct corral_plan *plan,
-			const struct corral_words *dirs, const char *name)
+			const struct search_dirs *dirs, const char *name)
 {
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < dirs->n && !ret; i++)
-		if (dirs->v[i][0])
-			ret = search_dir(plan, dirs->v[i], name);
+	for (i = 0; i < dirs->paths.n && !ret; i++)
+		ret = search_dir(plan, dirs, i, name);
 	return ret;
 }
 
@@ -205,15 +254,17 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 			     const struct corral_words *allow,
 			     struct corral_error *err)
 {
-	struct corral_words dirs = { 0 };
+	struct search_dirs dirs = { 0 };
 	size_t i;
-	int ret = block->n ? search_dirs(&dirs) : 0;
+	int ret;
 
-	for (i = 0; i < block->n && !ret; i++) {
+	for (i = 0; i < block->n; i++)
 		if (!block->v[i][0])
 			return corral_fail(
 				err, -EINVAL, NULL,
 				"an empty command name cannot be blocked");
+	ret = block->n ? search_dirs(&dirs) : 0;
+	for (i = 0; i < block->n && !ret; i++) {
 		if (allowed(allow, block->v[i]))
 			continue;
 		if (corral_words_add(&plan->block_names, block->v[i]))
@@ -223,7 +274,7 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 				      ? add_matches(plan, block->v[i])
 				      : resolve_name(plan, &dirs, block->v[i]);
 	}
-	corral_words_free(&dirs);
+	search_dirs_free(&dirs);
 	if (!ret)
 		ret = add_hard_links(plan);
 	if (ret)

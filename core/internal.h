@@ -123,11 +123,10 @@ struct corral_plan {
 	int *socket_fds; /* the allowed sockets, while masking */
 	unsigned long long limits[CORRAL_N_LIMITS]; /* 0: not limited */
 	long timeout_ms;
-	void *filter; /* the compiled seccomp program */
+	const struct sock_filter *filter; /* one of corral_filters */
 	size_t filter_len; /* in struct sock_filter entries */
 	struct corral_words env_names; /* set at confinement, with ... */
 	struct corral_words env_values; /* ... these values */
-	bool filter_namespaces; /* the view the filter was compiled for */
 	char *notes[CORRAL_MAX_NOTES];
 	size_t n_notes;
 	int verbosity;
@@ -147,6 +146,10 @@ int corral_path_expand(const char *written, const char *home,
 char *corral_path_normalize(const char *absolute);
 char *corral_path_resolve(const char *absolute, bool *exists);
 void corral_path_cache_reset(void);
+/* After the plan build made a directory: what was missing may be there. */
+void corral_path_cache_made(void);
+/* Whether this plan build has already found path to be a directory. */
+bool corral_path_known_dir(const char *path);
 bool corral_path_within(const char *path, const char *dir);
 const char *corral_path_tilde(const char *path, const char *home, char *buf,
 			      size_t len);
@@ -211,8 +214,35 @@ int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 int corral_blocklist_enforce(int fd, struct corral_error *err);
 void corral_blocklist_describe(const struct corral_plan *plan, FILE *f);
 
+/*
+ * seccomp_rules.c, run when corral is built: the filter variants, by the
+ * switches they depend on (a variant is their bitwise or).
+ */
+struct sock_filter;
+#define CORRAL_FILTER_PTRACE 1u /* ptrace allowed */
+#define CORRAL_FILTER_UNIX 2u /* socket(AF_UNIX) allowed */
+#define CORRAL_FILTER_NET_SHIFT 2 /* then an enum corral_filter_net */
+#define CORRAL_FILTER_NET(variant) \
+	((enum corral_filter_net)((variant) >> CORRAL_FILTER_NET_SHIFT))
+enum corral_filter_net {
+	CORRAL_FILTER_ON,
+	CORRAL_FILTER_OFF,
+	CORRAL_FILTER_PORTS, /* TCP only; listen() denied */
+	CORRAL_FILTER_PORTS_BIND, /* TCP only; listen() allowed */
+};
+#define CORRAL_FILTER_VARIANTS 16
+int corral_seccomp_build(unsigned variant, struct sock_filter **prog,
+			 size_t *len);
+
+/* The programs, as built (build/core/filters.c); len 0 if one failed. */
+struct corral_filter {
+	const struct sock_filter *prog;
+	size_t len;
+};
+extern const struct corral_filter corral_filters[CORRAL_FILTER_VARIANTS];
+
 /* seccomp.c */
-int corral_seccomp_compile(struct corral_plan *plan, struct corral_error *err);
+int corral_seccomp_select(struct corral_plan *plan, struct corral_error *err);
 int corral_seccomp_load(const struct corral_plan *plan,
 			struct corral_error *err);
 

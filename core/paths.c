@@ -26,18 +26,29 @@ static const struct placeholder xdg_vars[] = {
 	{ "XDG_CACHE_HOME", ".cache" },
 };
 
+/* The first la bytes of a, "/", then b: asprintf's work, without its cost. */
+static char *join_n(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b);
+	char *out = malloc(la + lb + 2);
+
+	if (!out)
+		return NULL;
+	memcpy(out, a, la);
+	out[la] = '/';
+	memcpy(out + la + 1, b, lb + 1);
+	return out;
+}
+
 static char *join(const char *a, const char *b)
 {
-	char *out;
 	size_t la = strlen(a);
 
 	if (!*b)
 		return strdup(a);
 	if (la && a[la - 1] == '/')
 		la--;
-	if (asprintf(&out, "%.*s/%s", (int)la, a, b) < 0)
-		return NULL;
-	return out;
+	return join_n(a, la, b);
 }
 
 static const char *xdg_value(const char *name, size_t len, const char *home,
@@ -181,74 +192,144 @@ char *corral_path_normalize(const char *absolute)
 }
 
 /*
- * Directories already found to be real directories, not symlinks: the
+ * What one plan build has learnt of the filesystem: directories found to
+ * be real directories (not symlinks), and paths found missing.  The
  * default profile alone names some 150 paths under a handful of parents,
- * and glibc's realpath() reads every component of every one of them.
- * Reset at each plan build, so a plan never trusts an older one's view.
+ * most of them absent, and glibc's realpath() reads every component of
+ * every one.  Reset at each plan build, so a plan never trusts an older
+ * one's view.
  */
-#define DIR_CACHE_SIZE 256
-static char *dir_cache[DIR_CACHE_SIZE];
-static size_t dir_cache_n;
+#define PATH_CACHE_SIZE 512 /* a power of two; full at three quarters */
+struct path_cache {
+	char *v[PATH_CACHE_SIZE];
+	size_t n;
+};
+static struct path_cache known_dirs, known_missing;
 
-void corral_path_cache_reset(void)
-{
-	while (dir_cache_n)
-		free(dir_cache[--dir_cache_n]);
-}
-
-static bool dir_cached(const char *path)
+static void cache_clear(struct path_cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < dir_cache_n; i++)
-		if (!strcmp(dir_cache[i], path))
-			return true;
-	return false;
+	for (i = 0; i < PATH_CACHE_SIZE; i++) {
+		free(c->v[i]);
+		c->v[i] = NULL;
+	}
+	c->n = 0;
 }
 
-static void dir_remember(const char *path)
+void corral_path_cache_reset(void)
 {
-	char *copy;
+	cache_clear(&known_dirs);
+	cache_clear(&known_missing);
+}
 
-	if (dir_cache_n == DIR_CACHE_SIZE || dir_cached(path))
+void corral_path_cache_made(void)
+{
+	cache_clear(&known_missing);
+}
+
+/* FNV-1a, then linear probing: the slot holding path, or its empty one. */
+static char **slot_of(struct path_cache *c, const char *path)
+{
+	size_t h = 2166136261u, i;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	for (i = h & (PATH_CACHE_SIZE - 1); c->v[i];
+	     i = (i + 1) & (PATH_CACHE_SIZE - 1))
+		if (!strcmp(c->v[i], path))
+			break;
+	return &c->v[i];
+}
+
+static bool cached(struct path_cache *c, const char *path)
+{
+	return *slot_of(c, path) != NULL;
+}
+
+/* A full cache only stops learning: every lookup still reaches lstat. */
+static void remember(struct path_cache *c, const char *path)
+{
+	char **slot;
+
+	if (c->n >= PATH_CACHE_SIZE / 4 * 3)
 		return;
-	copy = strdup(path);
-	if (copy)
-		dir_cache[dir_cache_n++] = copy;
+	slot = slot_of(c, path);
+	if (*slot)
+		return;
+	*slot = strdup(path);
+	c->n += *slot != NULL;
+}
+
+bool corral_path_known_dir(const char *path)
+{
+	return cached(&known_dirs, path);
+}
+
+/* dst = a "/" b[0..n): the caller has checked that it fits. */
+static void append_component(char *dst, const char *a, const char *b, size_t n)
+{
+	size_t la = strlen(a);
+
+	memmove(dst, a, la);
+	dst[la] = '/';
+	memcpy(dst + la + 1, b, n);
+	dst[la + 1 + n] = '\0';
 }
 
 /* Replace the pending components with a link's target and what followed. */
 static int follow_link(const char *link, char *cur, char *rest, size_t at)
 {
-	char target[PATH_MAX], joined[PATH_MAX];
+	char target[PATH_MAX];
 	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	size_t tail = strlen(rest + at);
 
 	if (n < 0)
 		return -1;
-	target[n] = '\0';
-	if (snprintf(joined, sizeof(joined), "%s/%s", target, rest + at) >=
-	    (int)sizeof(joined)) {
+	if ((size_t)n + 1 + tail >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	memmove(rest + n + 1, rest + at, tail + 1);
+	memcpy(rest, target, (size_t)n);
+	rest[n] = '/';
 	if (target[0] == '/')
 		cur[0] = '\0';
-	strcpy(rest, joined);
 	return 0;
 }
 
-/* realpath(3), with the directory cache above. */
+/* One lookup of the walk: whether cand exists, and what it is. */
+static int look_up(const char *cand, struct stat *st)
+{
+	if (cached(&known_dirs, cand)) {
+		st->st_mode = S_IFDIR;
+		return 0;
+	}
+	if (cached(&known_missing, cand)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!lstat(cand, st))
+		return 0;
+	if (errno == ENOENT)
+		remember(&known_missing, cand);
+	return -1;
+}
+
+/* realpath(3), with the caches above. */
 static char *resolve_existing(const char *path)
 {
-	char cur[PATH_MAX] = "", rest[PATH_MAX], cand[PATH_MAX * 2];
+	char cur[PATH_MAX] = "", rest[PATH_MAX], cand[PATH_MAX];
 	size_t at = 0, n;
 	int links = 0;
 	struct stat st;
 
-	if (snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest)) {
+	if (strlen(path) >= sizeof(rest)) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
+	strcpy(rest, path);
 	while (rest[at]) {
 		while (rest[at] == '/')
 			at++;
@@ -262,17 +343,13 @@ static char *resolve_existing(const char *path)
 			at += n;
 			continue;
 		}
-		snprintf(cand, sizeof(cand), "%s/%.*s", cur, (int)n, rest + at);
-		at += n;
-		if (strlen(cand) >= PATH_MAX) {
+		if (strlen(cur) + 1 + n >= PATH_MAX) {
 			errno = ENAMETOOLONG;
 			return NULL;
 		}
-		if (dir_cached(cand)) {
-			strcpy(cur, cand);
-			continue;
-		}
-		if (lstat(cand, &st))
+		append_component(cand, cur, rest + at, n);
+		at += n;
+		if (look_up(cand, &st))
 			return NULL;
 		if (S_ISLNK(st.st_mode)) {
 			if (++links > 40) {
@@ -289,10 +366,20 @@ static char *resolve_existing(const char *path)
 			return NULL;
 		}
 		if (S_ISDIR(st.st_mode))
-			dir_remember(cand);
+			remember(&known_dirs, cand);
 		strcpy(cur, cand);
 	}
 	return strdup(cur[0] ? cur : "/");
+}
+
+static bool has_dot_dot(const char *path)
+{
+	const char *p;
+
+	for (p = strstr(path, ".."); p; p = strstr(p + 2, ".."))
+		if ((p == path || p[-1] == '/') && (!p[2] || p[2] == '/'))
+			return true;
+	return false;
 }
 
 /*
@@ -320,15 +407,15 @@ char *corral_path_resolve(const char *absolute, bool *exists)
 		return real;
 	}
 	len = strlen(prefix);
-	if (asprintf(&joined, "%s/%s", real ? real : "",
-		     absolute + (real ? len : 0)) < 0)
-		joined = NULL;
+	joined = real ? join_n(real, strlen(real), absolute + len)
+		      : join_n("", 0, absolute);
 	out = joined ? corral_path_normalize(joined) : NULL;
 	free(joined);
 	free(real);
 	free(prefix);
 	/* "missing/../file" names file, as the user wrote it. */
-	real = out ? resolve_existing(out) : NULL;
+	real = out && has_dot_dot(absolute + len) ? resolve_existing(out)
+						  : NULL;
 	*exists = real != NULL;
 	if (real) {
 		free(out);

@@ -518,7 +518,8 @@ static void guard_missing(const struct corral_plan *plan, struct corral_rule *r)
 		if (!slash)
 			return;
 		*(slash == parent ? slash + 1 : slash) = '\0';
-	} while (lstat(parent, &st) && strcmp(parent, "/"));
+	} while (!corral_path_known_dir(parent) && lstat(parent, &st) &&
+		 strcmp(parent, "/"));
 	r->guard_missing = !(plan->workdir && !strcmp(parent, plan->workdir) &&
 			     !strncmp(r->written, "$WORKDIR", 8));
 }
@@ -703,7 +704,6 @@ void corral_plan_free(struct corral_plan *plan)
 		free(plan->blocked[i].path);
 	free(plan->blocked);
 	profile_acc_free(&plan->profile);
-	free(plan->filter);
 	free(plan->socket_fds);
 	free(plan->rules);
 	free(plan->home);

@@ -51,7 +51,7 @@ struct source {
 	bool builtin;
 	bool project; /* a trusted .corral.json: adds, never lifts */
 	const char *origin; /* "profile NAME", owned by the plan */
-	struct corral_json_map map;
+	const cJSON *root; /* while it is applied */
 };
 
 struct loader {
@@ -151,6 +151,7 @@ __attribute__((format(printf, 6, 7))) static int fail_at(
 	struct loader *l, const struct source *src, const cJSON *node,
 	bool at_key, const char *hint, const char *fmt, ...)
 {
+	struct corral_json_map map;
 	char msg[768];
 	int line, column;
 	va_list ap;
@@ -158,7 +159,10 @@ __attribute__((format(printf, 6, 7))) static int fail_at(
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	corral_json_where(&src->map, node, at_key, &line, &column);
+	/* Only an error needs positions: the scan is not paid otherwise. */
+	corral_json_map_build(&map, src->text, src->root);
+	corral_json_where(&map, node, at_key, &line, &column);
+	corral_json_map_free(&map);
 	return corral_fail(l->err, -EINVAL, hint, "%s:%d:%d: %s", src->label,
 			   line, column, msg);
 }
@@ -249,7 +253,9 @@ static int create_dir(struct loader *l, const char *written)
 	     p = strchr(p + 1, '/')) {
 		if (p)
 			*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST)
+		if (!mkdir(path, 0700))
+			corral_path_cache_made();
+		else if (errno != EEXIST)
 			ret = corral_fail(l->err, -errno, NULL,
 					  "cannot create '%s': %s", path,
 					  strerror(errno));
@@ -892,8 +898,7 @@ static int parse_source(struct loader *l, struct source *src, cJSON **root)
 		return corral_fail(l->err, -EINVAL, NULL,
 				   "%s:1:1: a profile must be a JSON object",
 				   src->label);
-	if (corral_json_map_build(&src->map, src->text, *root))
-		return corral_fail(l->err, -ENOMEM, NULL, "out of memory");
+	src->root = *root;
 	return 0;
 }
 
@@ -955,7 +960,6 @@ static int load(struct loader *l, const char *name, bool builtin_only)
 		     corral_words_add(&l->plan->profile.names, src.label)))
 		ret = corral_fail(l->err, -ENOMEM, NULL, "out of memory");
 free_source:
-	corral_json_map_free(&src.map);
 	free(src.name);
 	free(src.label);
 	free(src.text);
@@ -984,7 +988,6 @@ int corral_profiles_load_project(struct corral_plan *plan,
 		corral_fail(err, ret, NULL, "out of memory");
 	if (!ret && corral_words_add(&plan->profile.names, src.label))
 		ret = corral_fail(err, -ENOMEM, NULL, "out of memory");
-	corral_json_map_free(&src.map);
 	free(src.name);
 	free(src.label);
 	free(src.text);

@@ -345,6 +345,33 @@ static void expect_resolve(const char *base, const char *name,
 	free(out);
 }
 
+/*
+ * Within one plan build a missing path is remembered as missing; a
+ * directory the build makes itself must be seen once it says so.
+ */
+static void test_resolve_cache(const char *base)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/real/made", base);
+	expect_resolve(base, "a path not made yet is missing", "/real/made",
+		       "/real/made", false);
+	if (mkdir(path, 0700)) {
+		report(false, "a directory can be made in the scratch tree",
+		       "%s", strerror(errno));
+		return;
+	}
+	expect_resolve(base, "within a build, a missing path stays missing",
+		       "/real/made", "/real/made", false);
+	corral_path_cache_made();
+	expect_resolve(base, "once the build says it made it, it exists",
+		       "/real/made", "/real/made", true);
+	expect_resolve(base, "and so does what is made inside it later",
+		       "/real/made/..", "/real", true);
+	rmdir(path);
+	corral_path_cache_reset();
+}
+
 static void test_resolve(void)
 {
 	char *base = make_tree();
@@ -369,6 +396,11 @@ static void test_resolve(void)
 		       "/real/sub/../missing", "/real/missing", false);
 	expect_resolve(base, "a trailing slash on a missing path is dropped",
 		       "/real/missing/", "/real/missing", false);
+	expect_resolve(base, "missing/.. names what follows, which exists",
+		       "/real/missing/../file", "/real/file", true);
+	expect_resolve(base, "missing/.. through a symlink, then the target",
+		       "/link/missing/../sub", "/real/sub", true);
+	test_resolve_cache(base);
 
 	out = corral_path_resolve("/", &exists);
 	report(same(out, "/") && exists, "/ resolves to itself and exists",
