@@ -23,17 +23,20 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Icore
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcjson libseccomp nettle 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson libseccomp nettle 2>/dev/null || echo -lcjson -lseccomp -lnettle)
+# libseccomp is for building the filters only: corral loads them ready.
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs libcjson nettle 2>/dev/null || echo -lcjson -lnettle)
+SECCOMP_LIBS = $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp)
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) -std=gnu11 -fPIC -fvisibility=hidden \
 	$(DEP_CFLAGS)
 
 CORE_SRC := core/abi.c core/confine.c core/error.c core/landlock.c \
 	core/opts.c core/paths.c core/plan.c core/profile.c core/report.c \
-	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c core/blocklist.c core/json.c \
+	core/view.c core/env.c core/limits.c core/seccomp.c core/supervise.c \
+	core/blocklist.c core/json.c \
 	core/profile_report.c core/trust.c core/hook.c \
 	core/snapshot.c
 CORE_OBJ := $(CORE_SRC:core/%.c=$(BUILD)/core/%.o) $(BUILD)/core/profiles.o \
-	$(BUILD)/core/hooks.o
+	$(BUILD)/core/hooks.o $(BUILD)/core/filters.o
 PROFILES := $(sort $(wildcard profiles/*.json))
 HOOKS := shellhooks/corral.bash shellhooks/corral.zsh
 
@@ -51,6 +54,14 @@ $(BUILD)/core/profiles.c: $(PROFILES) tools/embed.sh
 $(BUILD)/core/hooks.c: $(HOOKS) tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh corral_shell_hooks $(HOOKS) > $@
+
+# The seccomp filters, built with libseccomp here, once, for every policy.
+$(BUILD)/tools/filters: tools/filters.c $(BUILD)/core/seccomp_rules.o
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(SECCOMP_LIBS)
+
+$(BUILD)/core/filters.c: $(BUILD)/tools/filters
+	$(BUILD)/tools/filters > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/core/%.o: $(BUILD)/core/%.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -118,7 +129,8 @@ uninstall:
 		$(DESTDIR)$(ZSH_COMPLETION_DIR)/_corral
 
 check-format:
-	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c builtin/*.c
+	clang-format --dry-run --Werror core/*.c core/*.h cli/*.c builtin/*.c \
+		tools/*.c
 
 clean:
 	rm -rf $(BUILD)

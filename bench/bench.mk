@@ -5,7 +5,7 @@ BENCH_TOOLS := $(BUILD)/bench/timeit $(BUILD)/bench/minwrap \
 	$(BUILD)/bench/phases
 # phases counts and times these calls of the core, libc's and its own.
 BENCH_WRAP := -Wl,--wrap=realpath,--wrap=stat,--wrap=glob,--wrap=mount \
-	-Wl,--wrap=corral_view_apply,--wrap=corral_seccomp_compile \
+	-Wl,--wrap=corral_view_apply,--wrap=corral_seccomp_select \
 	-Wl,--wrap=corral_landlock_apply,--wrap=corral_seccomp_load \
 	-Wl,--wrap=corral_blocklist_prepare,--wrap=corral_blocklist_enforce
 

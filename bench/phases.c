@@ -9,7 +9,7 @@
  * calls corral_confine in a forked child, which then exits; the parent
  * notes how long the exit took to be reaped.  Two more children give the
  * reaping time of a plain process and of one that only entered a mount
- * namespace.  The steps of the confinement (view, seccomp compile,
+ * namespace.  The steps of the confinement (view, seccomp filter choice,
  * Landlock, seccomp load) and the libc calls the plan makes are counted
  * and timed through the linker's --wrap, so the core runs unchanged.  With -c,
  * every run also times, from spawn to reaped, the bare COMMAND, `CORRAL
@@ -69,7 +69,7 @@ static const char *const names[N_PHASES] = {
     [P_CONFINE] = "confine (total)",
     [P_VIEW] = "  view: mount namespace and mounts",
     [P_MOUNT] = "    mount()",
-    [P_COMPILE] = "  seccomp compile (libseccomp)",
+    [P_COMPILE] = "  seccomp filter chosen (built with corral)",
     [P_LANDLOCK] = "  Landlock ruleset (open, add_rule, restrict)",
     [P_LOAD] = "  seccomp load",
     [P_BLOCKLIST] = "  blocked commands' execute-only layer (without a view)",
@@ -126,9 +126,9 @@ int __real_corral_view_apply(struct corral_plan *plan,
 			     struct corral_error *err);
 int __wrap_corral_view_apply(struct corral_plan *plan,
 			     struct corral_error *err);
-int __real_corral_seccomp_compile(struct corral_plan *plan,
+int __real_corral_seccomp_select(struct corral_plan *plan,
 				  struct corral_error *err);
-int __wrap_corral_seccomp_compile(struct corral_plan *plan,
+int __wrap_corral_seccomp_select(struct corral_plan *plan,
 				  struct corral_error *err);
 int __real_corral_landlock_apply(struct corral_plan *plan, bool siblings,
 				 struct corral_error *err);
@@ -187,12 +187,12 @@ int __wrap_corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 	return ret;
 }
 
-int __wrap_corral_seccomp_compile(struct corral_plan *plan,
+int __wrap_corral_seccomp_select(struct corral_plan *plan,
 				  struct corral_error *err)
 {
 	int ret;
 
-	WRAPPED(P_COMPILE, ret = __real_corral_seccomp_compile(plan, err));
+	WRAPPED(P_COMPILE, ret = __real_corral_seccomp_select(plan, err));
 	return ret;
 }
 

@@ -876,7 +876,7 @@ read_phases()
 	stat=$(phase "$f" "  stat()")
 	nstat=$(phase "$f" "  stat()" 5)
 	other=$(phase "$f" "  the rest (profiles, matching, environment)")
-	compile=$(phase "$f" "  seccomp compile (libseccomp)")
+	compile=$(phase "$f" "  seccomp filter chosen (built with corral)")
 	prepare=$(phase "$f" "  the rest (descriptors, environment, limits, capabilities)")
 	view=$(phase "$f" "  view: mount namespace and mounts")
 	mounts=$(phase "$f" "    mount()")
@@ -907,7 +907,7 @@ breakdown_table()
 | **all of it**: \`corral run -- /bin/true\` ($(calc3 "$run_w") ms) against \`/bin/true\` ($(calc3 "$bare_w") ms), spawn to reaped | **$whole** |
 | starting the corral binary and its libraries: \`corral --version\` ($(calc3 "$version_w") ms) against \`/bin/true\` | $libs |
 | plan building: $nreal \`realpath()\` calls ($(calc3 "$real") ms), $nstat \`stat()\` calls ($(calc3 "$stat") ms), the rest ($(calc3 "$other") ms: profiles, rule matching, environment) | $(calc3 "$plan") |
-| seccomp filter compiled by libseccomp | $(calc3 "$compile") |
+| seccomp filter chosen (built with libseccomp when corral was built) | $(calc3 "$compile") |
 | the rest of the confinement: descriptors, environment, limits, capabilities | $(calc3 "$prepare") |
 | view: \`unshare(CLONE_NEWNS)\`, $nmounts mounts ($(calc3 "$mounts") ms in \`mount()\`), capabilities | $(calc3 "$view") |
 | Landlock: the ruleset for the plan's $nll rules (an \`open(O_PATH)\` and a \`landlock_add_rule\` for each grant that exists), then \`landlock_restrict_self\` | $(calc3 "$ll") |

@@ -426,7 +426,6 @@ static struct slot *cache_victim(void)
 /* Keep a fresh plan, when its paths can be vouched for; takes key. */
 static struct slot *cache_keep(char *key, size_t len, struct corral_plan *plan)
 {
-	struct corral_error unused = { 0 };
 	struct corral_snapshot *snap;
 	struct verdicts *verdicts;
 	struct slot *s;
@@ -434,8 +433,6 @@ static struct slot *cache_keep(char *key, size_t len, struct corral_plan *plan)
 	verdicts = calloc(1, sizeof(*verdicts));
 	if (!verdicts)
 		return NULL;
-	/* Children inherit the filter; a failure shows when one confines. */
-	corral_plan_ready(plan, &unused);
 	if (corral_plan_snapshot(plan, &snap)) {
 		free(verdicts);
 		return NULL;

@@ -186,22 +186,6 @@ static int prepare(struct corral_plan *plan, struct corral_error *err)
 	return ret;
 }
 
-/* The filter depends on the view: without one, UNIX sockets are denied. */
-static int compile_filter(struct corral_plan *plan, struct corral_error *err)
-{
-	if (plan->filter && plan->filter_namespaces == plan->namespaces)
-		return 0;
-	free(plan->filter);
-	plan->filter = NULL;
-	plan->filter_namespaces = plan->namespaces;
-	return corral_seccomp_compile(plan, err);
-}
-
-int corral_plan_ready(struct corral_plan *plan, struct corral_error *err)
-{
-	return plan->abi > 0 ? compile_filter(plan, err) : 0;
-}
-
 int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
 	int exec_layer = -1, ret;
@@ -230,8 +214,9 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 		ret = corral_drop_root_capabilities(err);
 	if (!ret)
 		ret = set_environment(plan, err);
+	/* After the view: without one, UNIX sockets are denied. */
 	if (!ret)
-		ret = compile_filter(plan, err);
+		ret = corral_seccomp_select(plan, err);
 	if (!ret)
 		ret = corral_blocklist_prepare(plan, &exec_layer, err);
 	if (!ret)

@@ -139,15 +139,6 @@ CORRAL_API int corral_confine(struct corral_plan *plan,
 			      struct corral_error *err);
 
 /*
- * Do ahead, once, what every confinement with this plan would repeat
- * (compiling the seccomp filter), so that children forked afterwards
- * inherit it.  For fronts that keep a plan; optional, as corral_confine
- * does whatever is left undone.
- */
-CORRAL_API int corral_plan_ready(struct corral_plan *plan,
-				 struct corral_error *err);
-
-/*
  * Notes for the user: what was skipped, what fell back to what.  Valid
  * after corral_plan_build and again after corral_confine, which may add
  * its own.

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The syscall filter, built with libseccomp once per plan and loaded as a
- * ready BPF program at each confinement: terminal injection, namespace and
- * mount changes, kernel-wide interfaces, cross-process memory access, and
- * the socket families the network policy forbids.
+ * The rules of the syscall filter, written with libseccomp: terminal
+ * injection, namespace and mount changes, kernel-wide interfaces,
+ * cross-process memory access, and the socket families the network
+ * policy forbids.  A filter depends on a few switches only, so every
+ * variant is built once, when corral is built (tools/filters.c), and a
+ * confinement loads the ready program (seccomp.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
@@ -213,33 +214,36 @@ static int only_plain_tcp(scmp_filter_ctx ctx)
 	return ret;
 }
 
-static int network_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
+static int network_rules(scmp_filter_ctx ctx, unsigned variant)
 {
 	static const int unix_only[] = { AF_UNIX };
 	static const int unix_tcp[] = { AF_UNIX, AF_INET, AF_INET6 };
 	static const int tcp_only[] = { AF_INET, AF_INET6 };
-	bool unix_ok = plan->namespaces || plan->net.unix_sockets;
+	enum corral_filter_net net = CORRAL_FILTER_NET(variant);
+	bool unix_ok = variant & CORRAL_FILTER_UNIX;
+	bool ports =
+		net == CORRAL_FILTER_PORTS || net == CORRAL_FILTER_PORTS_BIND;
 	int ret = 0;
 
-	if (plan->net.off)
+	if (net == CORRAL_FILTER_OFF)
 		ret = unix_ok ? deny_families(ctx, unix_only, 1)
 			      : deny_families(ctx, NULL, 0);
-	else if (plan->net.ports)
+	else if (ports)
 		ret = unix_ok ? deny_families(ctx, unix_tcp, 3)
 			      : deny_families(ctx, tcp_only, 2);
 	else if (!unix_ok)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 				       SCMP_SYS(socket), 1,
 				       SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-	if (!ret && plan->net.ports)
+	if (!ret && ports)
 		ret = only_plain_tcp(ctx);
 	/* listen() without bind() takes a port of its own choosing. */
-	if (!ret && plan->net.ports && !plan->net.n_bind)
+	if (!ret && net == CORRAL_FILTER_PORTS)
 		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(listen), 0);
 	return ret;
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
+static int add_rules(scmp_filter_ctx ctx, unsigned variant)
 {
 	size_t i;
 	int ret = 0;
@@ -248,7 +252,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
 	     i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]) && !ret;
 	     i++)
 		ret = deny_by_name(ctx, denied_syscalls[i]);
-	if (!ret && !plan->allow_ptrace)
+	if (!ret && !(variant & CORRAL_FILTER_PTRACE))
 		ret = deny_by_name(ctx, "ptrace");
 	if (!ret)
 		ret = deny_terminal_injection(ctx);
@@ -257,12 +261,13 @@ static int add_rules(scmp_filter_ctx ctx, const struct corral_plan *plan)
 	if (!ret)
 		ret = deny_personality(ctx);
 	if (!ret)
-		ret = network_rules(ctx, plan);
+		ret = network_rules(ctx, variant);
 	return ret;
 }
 
 /* libseccomp 2.5 exports only to a descriptor: go through a memfd. */
-static int export_program(scmp_filter_ctx ctx, struct corral_plan *plan)
+static int export_program(scmp_filter_ctx ctx, struct sock_filter **prog,
+			  size_t *len)
 {
 	int fd = memfd_create("corral-seccomp", MFD_CLOEXEC);
 	struct stat st;
@@ -274,57 +279,37 @@ static int export_program(scmp_filter_ctx ctx, struct corral_plan *plan)
 	if (!ret && fstat(fd, &st))
 		ret = -errno;
 	if (!ret) {
-		plan->filter = malloc((size_t)st.st_size);
-		if (!plan->filter)
+		*prog = malloc((size_t)st.st_size);
+		if (!*prog)
 			ret = -ENOMEM;
 	}
-	if (!ret &&
-	    pread(fd, plan->filter, (size_t)st.st_size, 0) != st.st_size)
+	if (!ret && pread(fd, *prog, (size_t)st.st_size, 0) != st.st_size) {
+		free(*prog);
 		ret = -EIO;
+	}
 	if (!ret)
-		plan->filter_len =
-			(size_t)st.st_size / sizeof(struct sock_filter);
+		*len = (size_t)st.st_size / sizeof(struct sock_filter);
 	close(fd);
 	return ret;
 }
 
-int corral_seccomp_compile(struct corral_plan *plan, struct corral_error *err)
+int corral_seccomp_build(unsigned variant, struct sock_filter **prog,
+			 size_t *len)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int ret;
 
 	if (!ctx)
-		return corral_fail(err, -ENOMEM, NULL,
-				   "seccomp: cannot start a filter");
+		return -ENOMEM;
 	/* Other architectures and x32 would dodge every rule: kill them. */
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 			       SCMP_ACT_KILL_PROCESS);
 	if (!ret)
 		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (!ret)
-		ret = add_rules(ctx, plan);
+		ret = add_rules(ctx, variant);
 	if (!ret)
-		ret = export_program(ctx, plan);
+		ret = export_program(ctx, prog, len);
 	seccomp_release(ctx);
-	if (ret)
-		return corral_fail(err, ret, NULL,
-				   "seccomp: cannot build the filter: %s",
-				   strerror(-ret));
-	return 0;
-}
-
-/* After no_new_privs: the last layer, so it also covers corral's own exec. */
-int corral_seccomp_load(const struct corral_plan *plan,
-			struct corral_error *err)
-{
-	struct sock_fprog prog = {
-		.len = (unsigned short)plan->filter_len,
-		.filter = plan->filter,
-	};
-
-	if (!prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
-		return 0;
-	return corral_fail(
-		err, -errno, "the kernel needs CONFIG_SECCOMP_FILTER=y",
-		"seccomp: cannot load the filter: %s", strerror(errno));
+	return ret;
 }
