@@ -129,6 +129,11 @@ static int plan_sockets(struct corral_plan *plan,
 			break;
 		real = corral_path_resolve(expanded, &exists);
 		free(expanded);
+		if (real && !exists)
+			corral_note(
+				plan,
+				"socket '%s' does not exist: nothing to reach",
+				real);
 		ret = real ? corral_words_add(&plan->sockets, real) : -ENOMEM;
 		free(real);
 	}

@@ -220,6 +220,11 @@ static void guarantee_network(const struct corral_plan *plan, FILE *f)
 
 static void guarantee_daemons(const struct corral_plan *plan, FILE *f)
 {
+	size_t i;
+
+	for (i = 0; i < plan->sockets.n; i++)
+		fprintf(f, "daemon sockets: '%s' left reachable on request\n",
+			plan->sockets.v[i]);
 	if (plan->namespaces)
 		fprintf(f,
 			"daemon sockets: hidden by the view (/run/user/UID, tmux, screen, ssh-agent, gpg-agent, docker, podman, containerd, X11, system bus); their variables removed\n");
@@ -352,18 +357,65 @@ static const struct corral_rule *deny_of(const struct corral_plan *plan,
 	return best;
 }
 
-static void why_grants(const struct corral_plan *plan, FILE *f,
-		       const char *path)
+/*
+ * A private /tmp replaces the old one: what exists there outside is
+ * inside only where a grant of its own carries it in.
+ */
+/* Whether a grant other than the private /tmp covers path. */
+static bool granted_apart_from_tmp(const struct corral_plan *plan,
+				   const char *path)
 {
-	char buf[PATH_MAX];
-	unsigned access = 0;
-	bool read_only = false;
 	size_t i;
 
 	for (i = 0; i < plan->n_rules; i++) {
 		const struct corral_rule *r = &plan->rules[i];
 
-		if (!r->exists || !corral_path_within(path, r->path))
+		if (r->kind == CORRAL_RULE_GRANT && r->exists &&
+		    strcmp(r->origin, ORIGIN_PRIVATE_TMP) &&
+		    corral_path_within(path, r->path))
+			return true;
+	}
+	return false;
+}
+
+static bool has_private_tmp(const struct corral_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++)
+		if (plan->rules[i].exists &&
+		    !strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
+			return true;
+	return false;
+}
+
+/*
+ * A private /tmp replaces the old one: what exists there outside is
+ * inside only where a grant of its own carries it in.
+ */
+static bool hidden_by_private_tmp(const struct corral_plan *plan,
+				  const char *path, bool exists)
+{
+	return exists && corral_path_within(path, "/tmp") &&
+	       strcmp(path, "/tmp") && has_private_tmp(plan) &&
+	       !granted_apart_from_tmp(plan, path);
+}
+
+static void why_grants(const struct corral_plan *plan, FILE *f,
+		       const char *path)
+{
+	/* What a grant carries into the private /tmp is as it grants it. */
+	bool carried = granted_apart_from_tmp(plan, path);
+	bool read_only = false;
+	unsigned access = 0;
+	char buf[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *r = &plan->rules[i];
+
+		if (!r->exists || !corral_path_within(path, r->path) ||
+		    (carried && !strcmp(r->origin, ORIGIN_PRIVATE_TMP)))
 			continue;
 		if (r->kind == CORRAL_RULE_GRANT) {
 			access |= r->access;
@@ -418,7 +470,10 @@ int corral_plan_why(const struct corral_plan *plan, const char *written,
 		fprintf(t.f, " (%s)", path);
 	fprintf(t.f, "%s\n", exists ? "" : ": does not exist");
 	deny = deny_of(plan, path);
-	if (deny)
+	if (hidden_by_private_tmp(plan, path, exists))
+		fprintf(t.f,
+			"  verdict: not there: the sandbox has a private /tmp, and no grant carries this path into it\n");
+	else if (deny)
 		fprintf(t.f, "  verdict: no access: denied by %s '%s', %s\n",
 			deny->origin,
 			corral_path_tilde(deny->path, plan->home, buf,

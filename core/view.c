@@ -135,8 +135,12 @@ static int bind_readonly(const char *path, struct corral_error *err)
 	return 0;
 }
 
-/* Re-create path inside the fresh /tmp and bind the original there. */
-static int carry_over(int fd, const char *path, bool is_dir,
+/*
+ * Re-create path inside the fresh /tmp and bind the original there, as
+ * writable as the grants make it: Landlock grants the fresh /tmp whole,
+ * so inside it the mount alone keeps a read grant read-only.
+ */
+static int carry_over(int fd, const char *path, bool is_dir, bool writable,
 		      struct corral_error *err)
 {
 	char buf[PATH_MAX], src[64];
@@ -156,27 +160,63 @@ static int carry_over(int fd, const char *path, bool is_dir,
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
 	if (mount(src, path, NULL, MS_BIND | MS_REC, NULL))
 		return mount_fail(err, "carry over", path);
+	if (!writable &&
+	    mount(NULL, path, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL))
+		return mount_fail(err, "carry over read-only", path);
 	return 0;
 }
 
+static bool is_tmp_grant(const struct corral_rule *r)
+{
+	return r->kind == CORRAL_RULE_GRANT && r->exists &&
+	       strcmp(r->origin, ORIGIN_PRIVATE_TMP);
+}
+
+/* What every grant around path allows, as Landlock adds them up. */
+static unsigned granted(const struct corral_plan *plan, const char *path)
+{
+	unsigned access = 0;
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++)
+		if (is_tmp_grant(&plan->rules[i]) &&
+		    corral_path_within(path, plan->rules[i].path))
+			access |= plan->rules[i].access;
+	return access;
+}
+
+/*
+ * Whether grant i is carried into the fresh /tmp: it lies beneath /tmp,
+ * and no other grant carries it already with the same writability (the
+ * first of equal paths, the outermost of nested ones).
+ */
 static bool carried(const struct corral_plan *plan, size_t i)
 {
 	const struct corral_rule *r = &plan->rules[i];
+	bool writable = granted(plan, r->path) & CORRAL_ACCESS_WRITE;
+	const struct corral_rule *outer = NULL;
 	size_t j;
 
-	if (r->kind != CORRAL_RULE_GRANT || !r->exists ||
-	    !corral_path_within(r->path, "/tmp") || !strcmp(r->path, "/tmp"))
+	if (!is_tmp_grant(r) || !corral_path_within(r->path, "/tmp") ||
+	    !strcmp(r->path, "/tmp"))
 		return false;
 	for (j = 0; j < plan->n_rules; j++) {
 		const struct corral_rule *o = &plan->rules[j];
 
-		if (j != i && o->kind == CORRAL_RULE_GRANT && o->exists &&
-		    strcmp(o->path, "/tmp") &&
-		    corral_path_within(r->path, o->path) &&
-		    (strcmp(r->path, o->path) || j < i))
-			return false;
+		if (j == i || !is_tmp_grant(o) ||
+		    !corral_path_within(r->path, o->path))
+			continue;
+		if (!strcmp(r->path, o->path)) {
+			if (j < i)
+				return false;
+		} else if (!outer || strlen(o->path) > strlen(outer->path)) {
+			outer = o;
+		}
 	}
-	return true;
+	return !outer || (bool)(granted(plan, outer->path) &
+				CORRAL_ACCESS_WRITE) != writable;
 }
 
 static bool private_tmp(const struct corral_plan *plan)
@@ -189,41 +229,81 @@ static bool private_tmp(const struct corral_plan *plan)
 	return false;
 }
 
+#define MAX_CARRIED 64
+
+struct carry {
+	const char *path;
+	bool is_dir, writable;
+	size_t depth; /* the length of its path */
+	int fd; /* opened before the old /tmp is covered */
+};
+
+/* Outer paths first, so that a nested grant is bound over its parent's. */
+static int by_depth(const void *a, const void *b)
+{
+	const struct carry *x = a, *y = b;
+
+	return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+static int add_carry(struct carry *c, size_t *n, const char *path, bool is_dir,
+		     bool writable, struct corral_error *err)
+{
+	if (*n == MAX_CARRIED)
+		return corral_fail(err, -E2BIG, NULL,
+				   "view: more than %d grants under /tmp",
+				   MAX_CARRIED);
+	c[*n] = (struct carry){ path, is_dir, writable, strlen(path), -1 };
+	c[*n].fd = open(path, O_PATH | O_CLOEXEC);
+	if (c[*n].fd < 0)
+		return mount_fail(err, "open", path);
+	(*n)++;
+	return 0;
+}
+
+/* The grants under /tmp, and the sockets allowed there that exist. */
+static int open_carried(const struct corral_plan *plan, struct carry *c,
+			size_t *n, struct corral_error *err)
+{
+	struct stat st;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < plan->n_rules && !ret; i++)
+		if (carried(plan, i))
+			ret = add_carry(c, n, plan->rules[i].path,
+					plan->rules[i].is_dir,
+					granted(plan, plan->rules[i].path) &
+						CORRAL_ACCESS_WRITE,
+					err);
+	for (i = 0; i < plan->sockets.n && !ret; i++)
+		if (corral_path_within(plan->sockets.v[i], "/tmp") &&
+		    !lstat(plan->sockets.v[i], &st) && S_ISSOCK(st.st_mode))
+			ret = add_carry(c, n, plan->sockets.v[i], false, true,
+					err);
+	qsort(c, *n, sizeof(*c), by_depth);
+	return ret;
+}
+
 /*
  * A fresh tmpfs on /tmp.  Grants that live under the old /tmp (a project
  * in /tmp, say) are carried into the new one at the same paths.
  */
 static int mount_tmp(struct corral_plan *plan, struct corral_error *err)
 {
-	int fds[64], n = 0, i, ret = 0;
-	size_t r;
+	struct carry c[MAX_CARRIED];
+	size_t n = 0, i;
+	int ret = open_carried(plan, c, &n, err);
 
-	for (r = 0; r < plan->n_rules; r++) {
-		if (!carried(plan, r))
-			continue;
-		if (n == 64) {
-			ret = corral_fail(
-				err, -E2BIG, NULL,
-				"view: more than 64 grants under /tmp");
-			goto close_fds;
-		}
-		fds[n] = open(plan->rules[r].path, O_PATH | O_CLOEXEC);
-		if (fds[n] < 0) {
-			ret = mount_fail(err, "open", plan->rules[r].path);
-			goto close_fds;
-		}
-		n++;
-	}
-	if (mount("corral-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=1777"))
+	if (!ret && mount("corral-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			  "mode=1777"))
 		ret = mount_fail(err, "mount a private", "/tmp");
-	for (r = 0, i = 0; r < plan->n_rules && i < n && !ret; r++)
-		if (carried(plan, r))
-			ret = carry_over(fds[i++], plan->rules[r].path,
-					 plan->rules[r].is_dir, err);
-close_fds:
+	for (i = 0; i < n && !ret; i++)
+		ret = carry_over(c[i].fd, c[i].path, c[i].is_dir, c[i].writable,
+				 err);
 	for (i = 0; i < n; i++)
-		close(fds[i]);
+		if (c[i].fd >= 0)
+			close(c[i].fd);
 	return ret;
 }
 

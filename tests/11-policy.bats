@@ -276,6 +276,52 @@ EOF
 	expect_file .git/config "[core] original"
 }
 
+@test "a home under /tmp keeps its rc files read-only, its credentials denied and the rest out" {
+	local home
+
+	home=$(extra_scratch /tmp)
+	cp -a "$HOME/." "$home/"
+	export HOME=$home PROJECT=$home/project
+	cd "$PROJECT"
+	echo "# original rc" >"$HOME/.bashrc"
+
+	# The project is carried in read-write; the rc file only to be read.
+	run corral run -- sh -c 'echo made >made-here; cat "$HOME/.bashrc"'
+	expect_status 0
+	expect_output "# original rc"
+	expect_file made-here made
+	run corral run -- sh -c 'echo evil >>"$HOME/.bashrc"'
+	expect_failure
+	expect_file "$HOME/.bashrc" "# original rc"
+
+	# What no grant carries in is not there; why says so.
+	run corral run -- cat "$HOME/notes.txt"
+	expect_failure
+	refute_output "notes, free to read"
+	run corral why "$HOME/notes.txt" "$HOME/.bashrc"
+	expect_output "not there: the sandbox has a private /tmp"
+	expect_output "verdict: read only"
+
+	# Granted whole, home is writable but for its rc file and credentials.
+	run corral run --allow "$HOME" -- sh -c "echo edited >>\"\$HOME/notes.txt\"; $(canary_probe)"
+	expect_status 0
+	refute_output LEAK
+	expect_file "$HOME/notes.txt" "$(printf 'notes, free to read\nedited')"
+	run corral run --allow "$HOME" -- sh -c 'echo evil >>"$HOME/.bashrc"'
+	expect_failure
+	expect_file "$HOME/.bashrc" "# original rc"
+
+	# Read whole, home is read-only but for the project inside it.
+	run corral run --read "$HOME" -- sh -c 'cat "$HOME/notes.txt"; echo again >>made-here'
+	expect_status 0
+	expect_output "notes, free to read"
+	expect_file made-here "$(printf 'made\nagain')"
+	run corral run --read "$HOME" -- sh -c 'echo evil >>"$HOME/notes.txt"'
+	expect_failure
+	expect_file "$HOME/notes.txt" "$(printf 'notes, free to read\nedited')"
+	canaries_intact
+}
+
 @test "start-up lists no directory of a 100,000-file project" {
 	local i
 

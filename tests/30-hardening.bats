@@ -323,6 +323,33 @@ teardown()
 	refute_output "hello from unix"
 }
 
+@test "--allow-socket under /tmp is carried into the private /tmp, and only that socket" {
+	local dir wanted other
+
+	dir=$(mktemp -d /tmp/corral-bats-sock.XXXXXX)
+	CLEANUP_PATHS="$dir/wanted.sock $dir/other.sock $dir"
+	serve unix "$dir/wanted.sock"
+	wanted=$SERVED
+	serve unix "$dir/other.sock"
+	other=$SERVED
+
+	run sandbox --allow-socket "$wanted" -- "$PROBE" connect "$wanted"
+	expect_status 0
+	expect_output "hello from unix"
+	run sandbox --allow-socket "$wanted" -- "$PROBE" connect "$other"
+	expect_failure
+	refute_output "hello from unix"
+	run sandbox -- "$PROBE" connect "$wanted"
+	expect_failure
+	refute_output "hello from unix"
+}
+
+@test "--allow-socket on a socket that does not exist says so" {
+	run "$CORRAL" run --allow-socket "$SCRATCH/none.sock" -- true
+	expect_status 0
+	expect_output "socket '$SCRATCH/none.sock' does not exist"
+}
+
 @test "without namespaces socket(AF_UNIX) is denied while socketpair works, and daemons stay out of reach" {
 	export CORRAL_TEST_NO_NAMESPACES=1
 
