@@ -34,4 +34,5 @@ install-zsh-module: $(ZSH_MODULE)
 
 uninstall-zsh-module:
 	rm -f $(DESTDIR)$(ZSH_MODULE_DIR)/corral/sandbox.so
-	-rmdir $(DESTDIR)$(ZSH_MODULE_DIR)/corral $(DESTDIR)$(ZSH_MODULE_DIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(ZSH_MODULE_DIR)/corral $(DESTDIR)$(ZSH_MODULE_DIR) \
+		$(DESTDIR)$(PREFIX)/lib/corral 2>/dev/null

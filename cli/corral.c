@@ -137,6 +137,12 @@ static int with_plan(int argc, char **argv,
 	if (corral_options_parse(&opts, argc, argv, &err))
 		return fail(&err);
 	verbosity = opts.verbosity;
+	if (opts.force) {
+		corral_options_free(&opts);
+		fprintf(stderr,
+			"corral: -f/--force is for the sandbox builtin: corral never confines the shell it is run from\n");
+		return CORRAL_EXIT_FAILURE;
+	}
 	ret = corral_plan_build(&plan, &opts, &err);
 	if (ret) {
 		corral_options_free(&opts);
@@ -194,6 +200,23 @@ static bool refuse_blocked(const struct corral_plan *plan, const char *name)
 	return blocked;
 }
 
+/* A program in the host's /tmp is not in the sandbox's own. */
+static bool refuse_hidden(const struct corral_plan *plan, const char *name)
+{
+	char *file = find_command(name);
+	bool hidden = file && corral_plan_hides(plan, file);
+
+	if (hidden) {
+		fprintf(stderr,
+			"corral: cannot run '%s': the sandbox has a private /tmp, and no grant carries '%s' into it\n",
+			name, file);
+		fprintf(stderr,
+			"hint: grant its directory, e.g. --read DIR, or run it from elsewhere\n");
+	}
+	free(file);
+	return hidden;
+}
+
 static int do_run(struct corral_plan *plan, struct corral_options *opts)
 {
 	if (opts->dry_run)
@@ -202,6 +225,8 @@ static int do_run(struct corral_plan *plan, struct corral_options *opts)
 		return usage_error("a command is needed after", "run");
 	if (refuse_blocked(plan, opts->argv[0]))
 		return CORRAL_EXIT_CANNOT_EXEC;
+	if (refuse_hidden(plan, opts->argv[0]))
+		return CORRAL_EXIT_NOT_FOUND;
 	return confine_and_exec(plan, opts->argv);
 }
 
@@ -224,10 +249,15 @@ static int do_profile(int argc, char **argv)
 		free(text);
 		return 0;
 	}
-	if (strcmp(verb, "validate") || argc < 3)
+	if (!strcmp(verb, "validate") && argc < 3) {
+		fprintf(stderr,
+			"corral: profile validate needs a FILE\nhint: corral profile validate FILE...\n");
+		return CORRAL_EXIT_FAILURE;
+	}
+	if (strcmp(verb, "validate"))
 		return usage_error(
 			"usage: corral profile list | show NAME | validate FILE...; got",
-			verb);
+			verb[0] ? verb : "nothing");
 	for (i = 2; i < argc; i++) {
 		if (corral_profile_validate(argv[i], &err)) {
 			fail(&err);
@@ -299,6 +329,17 @@ static char *policy_path(const char *arg)
 		found = NULL;
 	free(cwd);
 	return found;
+}
+
+static int no_policy(const char *named)
+{
+	if (named)
+		fprintf(stderr, "corral: no policy file at '%s'\n", named);
+	else
+		fprintf(stderr,
+			"corral: no .corral.json in this directory or above\n");
+	fprintf(stderr, "hint: name the policy file: corral trust PATH\n");
+	return CORRAL_EXIT_FAILURE;
 }
 
 /*
@@ -414,9 +455,7 @@ static int do_trust(int argc, char **argv)
 	}
 	path = policy_path(arg);
 	if (!path)
-		return usage_error(
-			"no .corral.json here or above; name one, got",
-			arg ? arg : ".");
+		return no_policy(arg);
 	ret = corral_policy_read(path, &p, &err);
 	free(path);
 	if (ret)
@@ -450,14 +489,15 @@ static int do_untrust(int argc, char **argv)
 				   argv[2]);
 	path = policy_path(argc == 2 ? argv[1] : NULL);
 	if (!path)
-		return usage_error(
-			"no .corral.json here or above; name one, got",
-			argc == 2 ? argv[1] : ".");
+		return no_policy(argc == 2 ? argv[1] : NULL);
 	real = realpath(path, NULL);
 	ret = corral_trust_forget(getenv("HOME"), real ? real : path, &err);
+	if (ret >= 0)
+		printf("%s %s\n", ret ? "untrusted" : "was not trusted:",
+		       real ? real : path);
 	free(real);
 	free(path);
-	return ret ? fail(&err) : 0;
+	return ret < 0 ? fail(&err) : 0;
 }
 
 static int do_hook(int argc, char **argv)

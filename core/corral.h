@@ -165,6 +165,13 @@ CORRAL_API bool corral_plan_env_removes(const struct corral_plan *plan,
 CORRAL_API bool corral_plan_blocks(const struct corral_plan *plan,
 				   const char *path);
 
+/*
+ * Is this file, which exists outside, left out of the sandbox by its
+ * private /tmp (no grant carries it in)?  For a clearer refusal.
+ */
+CORRAL_API bool corral_plan_hides(const struct corral_plan *plan,
+				  const char *path);
+
 /* Profiles: list them, show one fully resolved, validate files. */
 CORRAL_API int corral_profile_list(char **text, struct corral_error *err);
 CORRAL_API int corral_profile_show(const char *name, char **text,
@@ -197,6 +204,7 @@ CORRAL_API int corral_policy_state(const char *home,
 CORRAL_API int corral_trust_record(const char *home,
 				   const struct corral_policy *p,
 				   struct corral_error *err);
+/* 1 when path was trusted and is no longer, 0 when it was not, or -errno. */
 CORRAL_API int corral_trust_forget(const char *home, const char *path,
 				   struct corral_error *err);
 CORRAL_API int corral_trust_list(const char *home, char **text,

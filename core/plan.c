@@ -84,7 +84,7 @@ static int plan_network(struct corral_plan *plan,
 	if (opts->no_net && (opts->connect_ports.n || opts->bind_ports.n))
 		return corral_fail(
 			err, -EINVAL,
-			"use --allow-port alone: it turns everything else off",
+			"use --allow-port or --allow-bind alone: either turns all other network off",
 			"--no-net and port rules contradict each other");
 	net->ports =
 		!opts->no_net && (opts->connect_ports.n || opts->bind_ports.n ||
@@ -495,7 +495,9 @@ static int check_grant_not_denied(const struct corral_plan *plan,
 			continue;
 		return corral_fail(
 			err, -EPERM,
-			"lift the deny itself with --allow or --read on exactly that path",
+			explicit_grant(g)
+				? "lift the deny itself with --allow or --read on exactly that path"
+				: "a project policy cannot lift a deny: only your own flags or profiles can, with --allow or --read on exactly that path",
 			"%s '%s' lies inside denied '%s' (%s)", g->origin,
 			corral_path_tilde(g->path, plan->home, a, sizeof(a)),
 			corral_path_tilde(d->path, plan->home, b, sizeof(b)),

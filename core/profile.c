@@ -67,6 +67,27 @@ static bool has_glob(const char *path)
 	return strpbrk(path, "*?[") != NULL;
 }
 
+/*
+ * Whether the plan has this rule already.  Only a placeholder can lead
+ * to one ($XDG_CONFIG_HOME/corral is ~/.config/corral when unset), so
+ * only those are looked for.
+ */
+static bool duplicate(const struct corral_plan *plan,
+		      const struct corral_rule *r)
+{
+	size_t i;
+
+	if (r->written[0] != '$')
+		return false;
+	for (i = 0; i < plan->n_rules; i++)
+		if (plan->rules[i].kind == r->kind &&
+		    plan->rules[i].access == r->access &&
+		    plan->rules[i].origin == r->origin &&
+		    !strcmp(plan->rules[i].path, r->path))
+			return true;
+	return false;
+}
+
 static int push_rule(struct corral_plan *plan, enum corral_rule_kind kind,
 		     unsigned access, const char *written, const char *expanded,
 		     const char *origin)
@@ -86,10 +107,10 @@ static int push_rule(struct corral_plan *plan, enum corral_rule_kind kind,
 	r->origin = origin;
 	r->written = strdup(written);
 	r->path = corral_path_resolve(expanded, &exists);
-	if (!r->written || !r->path) {
+	if (!r->written || !r->path || duplicate(plan, r)) {
 		free(r->written);
 		free(r->path);
-		return -ENOMEM;
+		return r->written && r->path ? 0 : -ENOMEM;
 	}
 	r->exists = exists && stat(r->path, &st) == 0;
 	r->is_dir = r->exists && S_ISDIR(st.st_mode);

@@ -401,6 +401,19 @@ static bool hidden_by_private_tmp(const struct corral_plan *plan,
 	       !granted_apart_from_tmp(plan, path);
 }
 
+bool corral_plan_hides(const struct corral_plan *plan, const char *path)
+{
+	char *real;
+	bool exists, hidden;
+
+	if (path[0] != '/')
+		return false;
+	real = corral_path_resolve(path, &exists);
+	hidden = real && hidden_by_private_tmp(plan, real, exists);
+	free(real);
+	return hidden;
+}
+
 static void why_grants(const struct corral_plan *plan, FILE *f,
 		       const char *path)
 {

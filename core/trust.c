@@ -166,8 +166,8 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 			 struct corral_error *err)
 {
 	char store[PATH_MAX], tmp[PATH_MAX + 8], line[PATH_MAX + 80], *sp;
+	int ret, dropped = 0;
 	FILE *in, *out;
-	int ret;
 
 	ret = store_path(home, store, sizeof(store));
 	if (!ret)
@@ -182,8 +182,10 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 	while (in && fgets(line, sizeof(line), in)) {
 		sp = strchr(line, ' ');
 		if (sp && !strncmp(sp + 1, path, strlen(path)) &&
-		    sp[1 + strlen(path)] == '\n')
+		    sp[1 + strlen(path)] == '\n') {
+			dropped++;
 			continue;
+		}
 		fputs(line, out);
 	}
 	if (in)
@@ -194,7 +196,7 @@ static int rewrite_store(const char *home, const char *path, const char *hash,
 		return corral_fail(err, -errno, NULL,
 				   "cannot write the trust store '%s': %s",
 				   store, strerror(errno));
-	return 0;
+	return dropped;
 }
 
 /*
@@ -208,13 +210,17 @@ int corral_trust_record(const char *home, const struct corral_policy *p,
 		return corral_fail(
 			err, -EINVAL, "rename the directory",
 			"cannot trust '%s': its path holds a newline", p->path);
-	return rewrite_store(home, p->path, p->hash, err);
+	int ret = rewrite_store(home, p->path, p->hash, err);
+
+	return ret < 0 ? ret : 0;
 }
 
 int corral_trust_forget(const char *home, const char *path,
 			struct corral_error *err)
 {
-	return rewrite_store(home, path, NULL, err);
+	int ret = rewrite_store(home, path, NULL, err);
+
+	return ret < 0 ? ret : ret > 0;
 }
 
 int corral_trust_list(const char *home, char **text, struct corral_error *err)

@@ -702,6 +702,48 @@ while True:
 	expect_status 0
 }
 
+@test "--limit fsize=100 cuts a file at 100 bytes while a smaller one is written whole" {
+	run sandbox --limit fsize=100 -- sh -c 'head -c 50 /dev/zero >small'
+	expect_status 0
+	[ "$(stat -c %s small)" -eq 50 ]
+
+	run sandbox --limit fsize=100 -- sh -c 'head -c 200 /dev/zero >big'
+	expect_failure
+	[ "$(stat -c %s big)" -eq 100 ]
+	run sandbox -- sh -c 'head -c 200 /dev/zero >big'
+	expect_status 0
+	[ "$(stat -c %s big)" -eq 200 ]
+}
+
+@test "--limit nofile=16 stops the 17th descriptor; without it 64 open" {
+	local open64='import os
+fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(64)]
+print("opened", len(fds))'
+
+	run sandbox -- "$PY" -c "$open64"
+	expect_status 0
+	expect_output "opened 64"
+	run sandbox --limit nofile=16 -- "$PY" -c "$open64"
+	expect_failure
+	expect_output "Too many open files"
+	run sandbox --limit nofile=16 -- sh -c 'ulimit -n'
+	expect_output 16
+}
+
+@test "--limit cpu=1 ends a busy loop; a short command under it finishes" {
+	run sandbox --limit cpu=1 -- sh -c 'echo quick'
+	expect_status 0
+	expect_output quick
+
+	run timeout -k 5 30 "$CORRAL" run --limit cpu=1 -- sh -c 'while :; do :; done'
+	# Ended by the kernel at the limit (SIGXCPU, or SIGKILL where the
+	# hard limit is the soft one), not by timeout(1), which gives 124.
+	[ "$status" -eq 152 ] || [ "$status" -eq 137 ] || {
+		echo "expected 152 or 137, got $status" >&2
+		return 1
+	}
+}
+
 @test "--timeout 1 ends sleep 30 and its background children with 124; a command done in time keeps its status" {
 	local tag="$$$RANDOM" start
 

@@ -166,7 +166,11 @@ expect_not_applied()
 
 	run corral untrust "$SCRATCH/other"
 	expect_status 0
+	expect_output "untrusted $SCRATCH/other/.corral.json"
 	expect_not_applied "$SCRATCH/other"
+	run corral untrust "$SCRATCH/other"
+	expect_status 0
+	expect_output "was not trusted: $SCRATCH/other/.corral.json"
 	expect_applied
 
 	(cd "$PROJECT" && corral untrust)
@@ -343,7 +347,7 @@ $hash $victim"
 	cd "$SCRATCH/bare"
 	run corral trust --yes
 	expect_status 125
-	expect_output "no .corral.json here or above"
+	expect_output "no .corral.json in this directory or above"
 	run corral untrust
 	expect_status 125
 	run corral trust --bogus

@@ -76,6 +76,24 @@ sed -n '/^options:/,/^$/p' "$help" | awk '
 	sed -e 's/\\/\\\\/g' -e 's/-/\\-/g'
 printf '.SH EXIT STATUS\n'
 sed -n '/^exit status/,$p' "$help" | sed -e 's/\\/\\\\/g' -e 's/-/\\-/g'
+printf '.SH EXAMPLES\n.nf\n'
+if [ "$name" = sandbox ]; then
+	cat <<'TEXT'
+sandbox run \-\- make test          # one command, confined, as a job
+sandbox run \-\-no\-net \-\- my_function  # functions and builtins too
+( sandbox \-\-read /data; ./analyse ) # confine this subshell for good
+TEXT
+else
+	cat <<'TEXT'
+corral run \-\- make test                       # the project read\-write, the system read\-only
+corral run \-\-allow ~ \-\- cat ~/.ssh/id_ed25519  # still denied
+corral run \-\-no\-net \-\- npm test
+corral run \-p claude\-code \-\- claude           # an agent under its profile
+corral run \-n \-\-allow ~                       # show the plan, run nothing
+corral why ~/.aws/credentials
+TEXT
+fi
+printf '.fi\n'
 cat <<'TAIL'
 .SH FILES
 .TP
@@ -91,8 +109,10 @@ a project's policy, applied once trusted
 .I ~/.local/state/corral/trusted
 the trust store
 .SH SEE ALSO
-.BR corral (1),
-.BR sandbox (1),
-.BR landlock (7),
-.BR seccomp (2)
 TAIL
+if [ "$name" = sandbox ]; then
+	printf '.BR corral (1),\n'
+else
+	printf '.BR sandbox (1),\n'
+fi
+printf '.BR landlock (7),\n.BR seccomp (2)\n'
