@@ -35,6 +35,13 @@
 
 #define DENY SCMP_ACT_ERRNO(EPERM)
 
+/*
+ * An int argument, compared on the low 32 bits that the kernel reads: a
+ * plain comparison of all 64 would let a caller set the high ones and
+ * slip past the rule.
+ */
+#define INT_EQ(value) SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)(value)
+
 /* Denied outright: none of these has a use inside a sandbox. */
 static const char *const denied_syscalls[] = {
 	"unshare",
@@ -172,8 +179,7 @@ static int deny_families(scmp_filter_ctx ctx, const int *allowed, size_t n)
 		if (!ok)
 			ret = seccomp_rule_add(
 				ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-				SCMP_SYS(socket), 1,
-				SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+				SCMP_SYS(socket), 1, SCMP_A0(INT_EQ(family)));
 	}
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
@@ -195,20 +201,17 @@ static int only_plain_tcp(scmp_filter_ctx ctx)
 		for (t = 0; t < sizeof(types) / sizeof(types[0]) && !ret; t++)
 			ret = seccomp_rule_add(
 				ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
-				SCMP_SYS(socket), 2,
-				SCMP_A0(SCMP_CMP_EQ, inet[f]),
+				SCMP_SYS(socket), 2, SCMP_A0(INT_EQ(inet[f])),
 				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, types[t]));
 		for (proto = 1; proto < IPPROTO_TCP && !ret; proto++)
-			ret = seccomp_rule_add(ctx,
-					       SCMP_ACT_ERRNO(EPROTONOSUPPORT),
-					       SCMP_SYS(socket), 2,
-					       SCMP_A0(SCMP_CMP_EQ, inet[f]),
-					       SCMP_A2(SCMP_CMP_EQ, proto));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
+				SCMP_SYS(socket), 2, SCMP_A0(INT_EQ(inet[f])),
+				SCMP_A2(INT_EQ(proto)));
 		if (!ret)
 			ret = seccomp_rule_add(
 				ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT),
-				SCMP_SYS(socket), 2,
-				SCMP_A0(SCMP_CMP_EQ, inet[f]),
+				SCMP_SYS(socket), 2, SCMP_A0(INT_EQ(inet[f])),
 				SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
 	}
 	return ret;
@@ -234,13 +237,26 @@ static int network_rules(scmp_filter_ctx ctx, unsigned variant)
 	else if (!unix_ok)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 				       SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+				       SCMP_A0(INT_EQ(AF_UNIX)));
 	if (!ret && ports)
 		ret = only_plain_tcp(ctx);
 	/* listen() without bind() takes a port of its own choosing. */
 	if (!ret && net == CORRAL_FILTER_PORTS)
 		ret = seccomp_rule_add(ctx, DENY, SCMP_SYS(listen), 0);
 	return ret;
+}
+
+/*
+ * Landlock scopes signals, not resource limits: prlimit() on a process
+ * outside could give the user's shell no processes or a CPU second to
+ * live.  Setting limits is allowed on the caller itself (pid 0, what
+ * setrlimit() sends); reading another's stays allowed.
+ */
+static int deny_foreign_limits(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, DENY, SCMP_SYS(prlimit64), 2,
+				SCMP_A0(SCMP_CMP_NE, 0),
+				SCMP_A2(SCMP_CMP_NE, 0));
 }
 
 static int add_rules(scmp_filter_ctx ctx, unsigned variant)
@@ -260,6 +276,8 @@ static int add_rules(scmp_filter_ctx ctx, unsigned variant)
 		ret = deny_namespaces(ctx);
 	if (!ret)
 		ret = deny_personality(ctx);
+	if (!ret)
+		ret = deny_foreign_limits(ctx);
 	if (!ret)
 		ret = network_rules(ctx, variant);
 	return ret;

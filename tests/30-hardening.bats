@@ -120,6 +120,13 @@ teardown()
 		run sandbox -- "$PROBE" socket "$kind"
 		refute_output "fail EAFNOSUPPORT"
 	done
+	for kind in udp tcp tcp6 netlink; do
+		run sandbox --no-net -- "$PROBE" socket "$kind" high
+		expect_failure
+		run sandbox -- "$PROBE" socket "$kind" high
+		expect_status 0
+		expect_output "ok socket with high bits"
+	done
 	run sandbox -- "$PROBE" netlink
 	expect_status 0
 	expect_output "ok links dumped"
@@ -356,6 +363,13 @@ teardown()
 	run sandbox -- "$PROBE" socket unix
 	expect_failure
 	expect_output "fail EACCES"
+	# The kernel reads the family as an int: high bits change nothing.
+	run sandbox -- "$PROBE" socket unix high
+	expect_failure
+	refute_output "ok socket"
+	run "$PROBE" socket unix high
+	expect_status 0
+	expect_output "ok socket with high bits"
 	run sandbox -- "$PROBE" socketpair
 	expect_status 0
 	expect_output "ok pair"
@@ -418,6 +432,29 @@ teardown()
 	run sandbox -- sh -c 'exec "$1" kill $$ 0' sh "$PROBE"
 	expect_status 0
 	expect_output "ok signalled"
+}
+
+@test "resource limits of a process outside cannot be set, while the sandbox sets its own and reads others'" {
+	local pid
+
+	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
+	start_outside sleep 600
+	pid=$LAST_PID
+	run sandbox -- prlimit --pid "$pid" --nproc=0:0
+	expect_failure
+	expect_output "Operation not permitted"
+	run prlimit --pid "$pid" --nproc --noheadings --output SOFT
+	refute_output 0
+	run sandbox -- prlimit --pid "$$" --cpu=1:1
+	expect_failure
+
+	run sandbox -- prlimit --pid "$pid" --nproc --noheadings --output SOFT
+	expect_status 0
+	run sandbox -- sh -c 'ulimit -n 64 && ulimit -n'
+	expect_status 0
+	expect_output 64
+	run sandbox -- prlimit --nofile=32:32 sh -c 'ulimit -n'
+	expect_output 32
 }
 
 @test "ptrace of a process outside fails even with --allow-ptrace, which lets a process trace its sibling inside" {

@@ -206,7 +206,11 @@ static int dns(int argc, char **argv)
 	return ok("%s", addr);
 }
 
-/* Only create a socket: family, type and protocol by name. */
+/*
+ * Only create a socket: family, type and protocol by name.  With "high",
+ * each argument has bit 32 set too: the kernel reads ints and ignores
+ * it, and a filter comparing 64 bits would not.
+ */
 static int sock(int argc, char **argv)
 {
 	static const struct {
@@ -236,6 +240,13 @@ static int sock(int argc, char **argv)
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0]))
 		return 2;
+	if (argc > 1 && !strcmp(argv[1], "high")) {
+		if (syscall(SYS_socket, (long)kinds[i].family | 1L << 32,
+			    (long)kinds[i].type | 1L << 32,
+			    (long)kinds[i].proto | 1L << 32) < 0)
+			return fail("socket");
+		return ok("socket with high bits");
+	}
 	if (socket(kinds[i].family, kinds[i].type, kinds[i].proto) < 0)
 		return fail("socket");
 	return ok("socket");
@@ -248,7 +259,8 @@ static int netlink(void)
 		struct nlmsghdr nh;
 		struct rtgenmsg g;
 	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+		.nh = { .nlmsg_len = sizeof(req),
+			.nlmsg_type = RTM_GETLINK,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
 		.g = { .rtgen_family = AF_UNSPEC },
 	};
@@ -434,7 +446,7 @@ static int bpf(void)
 	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 	attr.insns = (uintptr_t)insns;
 	attr.insn_cnt = 2;
-	attr.license = (uintptr_t)"GPL";
+	attr.license = (uintptr_t) "GPL";
 	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 	if (fd < 0)
 		return fail("bpf");
