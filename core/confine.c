@@ -5,8 +5,8 @@
  * command: the fronts treat every error as fatal for it.
  */
 #include <errno.h>
-#include <ftw.h>
-#include <glob.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <limits.h>
@@ -35,16 +35,34 @@ static int close_stray_fds(struct corral_error *err)
 			   strerror(errno));
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+/*
+ * Remove what dirfd holds, never following a link: a sandbox still
+ * running in an old TMPDIR may swap a directory for a symlink while we
+ * sweep, and a removal by path would then follow it out of the tree.
+ */
+static void empty_dir(int dirfd, int depth)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	d = depth < 64 ? fdopendir(dirfd) : NULL;
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!unlinkat(dirfd, de->d_name, 0) || errno != EISDIR)
+			continue;
+		fd = openat(dirfd, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			empty_dir(fd, depth + 1);
+		unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
 }
 
 /*
@@ -54,18 +72,29 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 static void sweep_old_tmpdirs(void)
 {
 	time_t day_ago = time(NULL) - 24 * 3600;
+	struct dirent *de;
 	struct stat st;
-	glob_t g;
-	size_t i;
+	int fd;
+	DIR *tmp = opendir("/tmp");
 
-	if (glob("/tmp/corral-??????", GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g))
-		return;
-	for (i = 0; i < g.gl_pathc; i++)
-		if (!lstat(g.gl_pathv[i], &st) && S_ISDIR(st.st_mode) &&
-		    st.st_uid == geteuid() && st.st_mtime < day_ago)
-			nftw(g.gl_pathv[i], remove_entry, 16,
-			     FTW_DEPTH | FTW_PHYS);
-	globfree(&g);
+	while (tmp && (de = readdir(tmp))) {
+		if (strncmp(de->d_name, "corral-", 7) ||
+		    strlen(de->d_name) != 13)
+			continue;
+		fd = openat(dirfd(tmp), de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) || st.st_uid != geteuid() ||
+		    st.st_mtime >= day_ago) {
+			close(fd);
+			continue;
+		}
+		empty_dir(fd, 0);
+		unlinkat(dirfd(tmp), de->d_name, AT_REMOVEDIR);
+	}
+	if (tmp)
+		closedir(tmp);
 }
 
 /*

@@ -109,6 +109,38 @@ teardown()
 	refute_exists "$HOME/new-dir-in-home"
 }
 
+@test "the sweep of old TMPDIRs removes a day-old one of this user, keeps a fresh one, and follows no link out" {
+	local old fresh i
+
+	old=$(mktemp -d /tmp/corral-XXXXXX)
+	fresh=$(mktemp -d /tmp/corral-XXXXXX)
+	mkdir "$old/sub" && touch "$old/sub/file" "$fresh/file"
+	ln -s "$HOME" "$old/home-link"
+	touch -d '3 days ago' "$old"
+	run corral run -- true
+	expect_status 0
+	refute_exists "$old"
+	[ -e "$fresh/file" ]
+	expect_file "$HOME/notes.txt" "notes, free to read"
+	rm -rf "$fresh"
+
+	# A sandbox that swaps a directory for a link while the sweep runs.
+	echo precious >"$HOME/victim"
+	corral run --read "$BATS_TEST_DIRNAME/hardening" -- python3 \
+		"$BATS_TEST_DIRNAME/hardening/sweep_race.py" "$HOME" victim \
+		>"$SCRATCH/race.log" 2>&1 &
+	for ((i = 0; i < 600; i++)); do
+		grep -q armed "$SCRATCH/race.log" && break
+		sleep 0.05
+	done
+	grep -q armed "$SCRATCH/race.log"
+	run corral run -- true
+	wait
+	run cat "$SCRATCH/race.log"
+	expect_output swapped
+	expect_file "$HOME/victim" precious
+}
+
 @test "TMPDIR is a fresh directory of its own, said in a note; /tmp itself is not granted" {
 	run corral run -- sh -c 'echo temp >"$TMPDIR/file" && cat "$TMPDIR/file" && echo "TMPDIR=$TMPDIR"; echo x >/tmp/corral-bats-$$ || echo "no /tmp"; ls /tmp >/dev/null || echo "no listing"'
 	expect_output "TMPDIR is /tmp/corral-"
