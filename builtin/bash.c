@@ -38,6 +38,7 @@
 /* From bash's trap.h, which the bash-builtins package does not ship. */
 extern void clear_pending_traps(void);
 extern void reset_signal_handlers(void);
+extern void clear_history(void);
 /*
  * From bash's variables.c: inherited variables whose names bash cannot
  * use ("MY-TOKEN=..."), kept apart and exported all the same.
@@ -677,6 +678,15 @@ static int execute_words(WORD_LIST *words)
 	return execute_command(command);
 }
 
+/* Whether the command runs in this shell rather than an exec'd program. */
+static bool runs_here(WORD_LIST *command)
+{
+	char *name = command->word->word;
+
+	return !strchr(name, '/') &&
+	       (find_function(name) || find_shell_builtin(name));
+}
+
 /*
  * bash execs a program from here without another fork, as for `exec`,
  * and lowers SHLVL for it; but the command is a child of this shell, not
@@ -684,14 +694,20 @@ static int execute_words(WORD_LIST *words)
  */
 static void keep_shell_level(WORD_LIST *command)
 {
-	char *name = command->word->word;
-
-	if (subshell_environment & SUBSHELL_PIPE)
-		return;
-	if (!strchr(name, '/') &&
-	    (find_function(name) || find_shell_builtin(name)))
+	if (subshell_environment & SUBSHELL_PIPE || runs_here(command))
 		return;
 	adjust_shell_level(1);
+}
+
+/*
+ * A shell that goes on confined must not hand back what it was told
+ * before: its history (a typed export TOKEN=...) is dropped.  Its memory
+ * and first environment are kept from its children by the core, which
+ * makes a confined process undumpable.
+ */
+static void forget_history(void)
+{
+	clear_history();
 }
 
 /*
@@ -759,6 +775,8 @@ run_confined(const struct plan_ref *ref, const struct scrub *scrub,
 	set_variables(plan);
 	print_notes(plan, seen, verbosity);
 	cache_forget();
+	if (runs_here(command))
+		forget_history();
 	keep_shell_level(command);
 	subshell_exit(execute_words(command));
 }
@@ -851,6 +869,7 @@ static int confine_shell(const struct call *c)
 	}
 	set_variables(ref.plan);
 	print_notes(ref.plan, seen, c->opts.verbosity);
+	forget_history();
 	/* Every kept plan predates this domain, and this one is spent. */
 	cache_flush();
 	put_plan(&ref);

@@ -655,6 +655,30 @@ static bool top_level_interactive(void)
  * shell and for the child of run.  Returns 0, or -1 with the process
  * possibly partly confined (its parameters scrubbed at least).
  */
+/*
+ * A shell that goes on confined must not hand back what it was told
+ * before: its history (a typed export TOKEN=...) is cut to the last
+ * line, its size then restored.  Its memory and first environment are
+ * kept from its children by the core, which makes a confined process
+ * undumpable.
+ */
+static void forget_history(void)
+{
+	zlong size = histsiz;
+
+	histsizesetfn(NULL, 0);
+	histsizesetfn(NULL, size);
+}
+
+/* Whether the command runs in this shell rather than an exec'd program. */
+static bool runs_here(char **command)
+{
+	return !strchr(command[0], '/') &&
+	       (shfunctab->getnode(shfunctab, command[0]) ||
+		builtintab->getnode(builtintab, command[0]) ||
+		reswdtab->getnode(reswdtab, command[0]));
+}
+
 static int confine_here(const struct plan_ref *ref, char **names, int verbosity)
 {
 	struct corral_error err = { 0 };
@@ -745,6 +769,8 @@ static int confine_shell(const struct call *c)
 	}
 	ret = confine_here(&ref, names, c->opts.verbosity);
 	free_judged(names);
+	if (!ret)
+		forget_history();
 	/* Every kept plan predates this domain, and this one is spent. */
 	put_plan(&ref);
 	cache_flush();
@@ -910,6 +936,8 @@ run_confined(const struct plan_ref *ref, char **names, char **command,
 		_exit(CORRAL_EXIT_FAILURE);
 	}
 	cache_forget();
+	if (runs_here(command))
+		forget_history();
 	errflag = 0;
 	lastval = 0;
 	execstring(command_source(command), 0, 1, NAME);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -215,6 +216,21 @@ static int prepare(struct corral_plan *plan, struct corral_error *err)
 	return ret;
 }
 
+/*
+ * A shell confined in place still holds what it had before: secrets in
+ * its memory and its first environment block.  Undumpable, it keeps them
+ * from its children (/proc/PID/mem and environ need ptrace access); a
+ * program exec'd from it is dumpable again.
+ */
+static int hide_memory(struct corral_error *err)
+{
+	if (!prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return 0;
+	return corral_fail(err, -errno, NULL,
+			   "prepare: cannot make the process undumpable: %s",
+			   strerror(errno));
+}
+
 int corral_confine(struct corral_plan *plan, struct corral_error *err)
 {
 	int exec_layer = -1, ret;
@@ -254,6 +270,8 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 		ret = corral_blocklist_enforce(exec_layer, err);
 	else if (exec_layer >= 0)
 		close(exec_layer);
+	if (!ret)
+		ret = hide_memory(err);
 	if (!ret)
 		ret = corral_seccomp_load(plan, err);
 	return ret;

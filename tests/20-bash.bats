@@ -312,6 +312,26 @@ deep denied
 deep tmp ok" ]
 }
 
+@test "the confined shell's first environment and memory are out of its children's reach" {
+	local script='export GH_TOKEN=canary-heap-$RANDOM
+( sandbox -q
+  sh -c "cat /proc/\$PPID/environ" 2>/dev/null | tr "\0" "\n" | grep -c canary
+  /usr/bin/python3 -c "import os; open(\"/proc/%d/mem\" % os.getppid(), \"rb\")" 2>&1 | grep -c PermissionError
+  sh -c "cat /proc/\$\$/environ" | tr "\0" "\n" | grep -c "^HOME=" )
+sh -c "cat /proc/\$PPID/environ" | tr "\0" "\n" | grep -c canary-env
+/usr/bin/python3 -c "import os; open(\"/proc/%d/mem\" % os.getppid(), \"rb\"); print(\"mem opens\")"'
+	run env AWS_SECRET_ACCESS_KEY=canary-env bash --norc --noprofile -c 'enable -f "$SANDBOX" sandbox || exit 99
+'"$script"
+	[ "$status" -eq 0 ]
+	# Inside: neither the shell's environ nor its memory; a child's own
+	# environ reads.  Outside, the same reads work.
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" = 1 ]
+	[ "${lines[3]}" = 1 ]
+	[ "${lines[4]}" = "mem opens" ]
+}
+
 @test "secrets leave the confined shell's variables and every child's environment" {
 	run "$CORRAL" run -q -- env
 	[[ "$output" == *GITHUB_TOKEN* ]] &&

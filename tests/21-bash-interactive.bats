@@ -81,6 +81,16 @@ running()
 	await '^canary-key$'
 }
 
+@test "a confined subshell or function sees none of the history typed before, which the shell keeps" {
+	type_line 'export GH_TOKEN=typed-secret; h() { echo "$1=$(history | grep -c "[0-9]  export")"; }'
+	type_line '( sandbox -q; h sub )'
+	await '^sub=0$'
+	type_line 'sandbox run -q -- h run'
+	await '^run=0$'
+	type_line 'h outside'
+	await '^outside=1$'
+}
+
 @test "--force confines the interactive shell itself, which keeps working" {
 	type_line 'sandbox -q --force; echo "forced=$?"'
 	await '^forced=0$'
