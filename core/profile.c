@@ -60,6 +60,7 @@ struct loader {
 	const char *stack[MAX_DEPTH];
 	int depth;
 	struct corral_words applied;
+	bool project; /* loading a project policy and what it extends */
 };
 
 static bool has_glob(const char *path)
@@ -725,6 +726,18 @@ static int extend(struct loader *l, const struct source *src,
 {
 	bool builtin_only =
 		!src->builtin && !strcmp(parent->valuestring, src->name);
+	const char *name = parent->valuestring;
+
+	/*
+	 * Trust covers the policy's own bytes: a file it extends could be
+	 * rewritten by the very sandbox it confines.
+	 */
+	if (l->project && (strchr(name, '/') || strstr(name, ".json")))
+		return fail_at(
+			l, src, parent, false,
+			"extend a built-in or user profile by name, or copy the rules into the policy",
+			"a project policy extends profiles by name only, not the file '%s'",
+			name);
 
 	if (load(l, parent->valuestring, builtin_only))
 		return refail_at(l, src, parent);
@@ -932,8 +945,14 @@ static int origin_of(struct loader *l, struct source *src, const char *name)
 		src->origin = CORRAL_ORIGIN_DEFAULT;
 		return 0;
 	}
-	if (asprintf(&origin, src->project ? "project policy %s" : "profile %s",
-		     name) < 0)
+	/* Rules loaded for a project policy never lift a deny: see lift_exact. */
+	if (src->project)
+		ret = asprintf(&origin, "project policy %s", name);
+	else if (l->project)
+		ret = asprintf(&origin, "project policy (extends %s)", name);
+	else
+		ret = asprintf(&origin, "profile %s", name);
+	if (ret < 0)
 		return -ENOMEM;
 	ret = corral_words_add(&l->plan->profile.origins, origin);
 	free(origin);
@@ -996,7 +1015,7 @@ int corral_profiles_load_project(struct corral_plan *plan,
 				 const struct corral_policy *policy,
 				 struct corral_error *err)
 {
-	struct loader l = { .plan = plan, .err = err };
+	struct loader l = { .plan = plan, .err = err, .project = true };
 	struct source src = { .project = true };
 	int ret = -ENOMEM;
 

@@ -385,6 +385,35 @@ $hash $victim"
 	expect_output "notes, free to read"
 }
 
+@test "a trusted policy extends profiles by name only, and what it extends lifts no deny" {
+	# A file beside the policy is not covered by its trust: the sandbox
+	# could rewrite it to grant itself more on its next run.
+	mkdir -p "$PROJECT/.corral"
+	echo '{"filesystem": {"read": ["~/notes.txt"]}}' >"$PROJECT/.corral/base.json"
+	echo '{"extends": "./.corral/base.json"}' >"$POLICY"
+	run corral trust --yes
+	run corral run -- cat "$HOME/notes.txt"
+	expect_status 125
+	expect_output "a project policy extends profiles by name only"
+	refute_output "notes, free to read"
+
+	# A user profile extended by name adds its grants, but its exact
+	# grant on a denied path lifts nothing when a project asks for it.
+	mkdir -p "$HOME/.config/corral/profiles"
+	echo '{"filesystem": {"read": ["~/notes.txt", "~/.ssh"]}}' \
+		>"$HOME/.config/corral/profiles/mine.json"
+	echo '{"extends": "mine"}' >"$POLICY"
+	corral trust --yes >/dev/null
+	run corral run -- cat "$HOME/.ssh/id_ed25519"
+	expect_failure
+	refute_output CANARY
+	# The twin: the same profile named by the user lifts the deny.
+	rm "$POLICY"
+	run corral run -p mine -- cat "$HOME/.ssh/id_ed25519"
+	expect_status 0
+	expect_output CANARY
+}
+
 @test "a sandbox can neither trust a policy nor change a trusted one" {
 	corral trust --yes >/dev/null
 	echo "free" >"$PROJECT/other.txt"
