@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Blocked commands, kept by the kernel for every descendant: a Landlock
- * layer of its own that handles only execution and grants it everywhere
- * but on the blocked binaries, found by inode so that every name and path
- * of a binary (/bin/rm, /usr/bin/rm, a hard link) is covered.
+ * layer of its own that handles only execution and reading files, and
+ * grants both everywhere but on the blocked binaries, found by inode so
+ * that every name and path of a binary (/bin/rm, /usr/bin/rm, a hard
+ * link) is covered.  Reading too, since the dynamic loader runs a binary
+ * it can read (ld.so /usr/bin/rm) without an execve of it.
  */
+
+/* What the layer handles, and grants on everything but a blocked binary. */
+#define BLOCK_ACCESS (LL_FS_EXECUTE | LL_FS_READ_FILE)
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -311,7 +316,7 @@ struct exec_layer {
 static int allow_exec(struct exec_layer *l, int dirfd, const char *name,
 		      const char *path, bool is_dir)
 {
-	struct corral_ll_path_beneath pb = { .allowed_access = LL_FS_EXECUTE };
+	struct corral_ll_path_beneath pb = { .allowed_access = BLOCK_ACCESS };
 	int ret = 0;
 
 	if (is_dir)
@@ -363,6 +368,36 @@ static int grant_dir(struct exec_layer *l, const char *dir)
 }
 
 /*
+ * Grant execution beneath every grant of the plan that may hold a program
+ * (what the filesystem layer leaves out, this one need not allow), the
+ * directories with a blocked binary entry by entry.  Walking from the
+ * grants, not from /, also works inside another sandbox, which may not
+ * let / be listed.
+ */
+static int grant_plan(struct exec_layer *l)
+{
+	const struct corral_plan *plan = l->plan;
+	struct stat st;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < plan->n_rules && !ret; i++) {
+		const struct corral_rule *g = &plan->rules[i];
+
+		if (g->kind != CORRAL_RULE_GRANT || !g->exists ||
+		    !(g->access & CORRAL_ACCESS_READ) || stat(g->path, &st) ||
+		    is_blocked(plan, st.st_dev, st.st_ino))
+			continue;
+		if (S_ISDIR(st.st_mode) && holds_blocked(plan, g->path))
+			ret = grant_dir(l, g->path);
+		else
+			ret = allow_exec(l, AT_FDCWD, g->path, g->path,
+					 S_ISDIR(st.st_mode));
+	}
+	return ret;
+}
+
+/*
  * Build the layer while the process can still list every directory: the
  * filesystem layer, enforced first, would hide most of them.  *fd stays
  * -1 when nothing is blocked.
@@ -371,7 +406,7 @@ int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 			     struct corral_error *err)
 {
 	struct corral_ll_ruleset_attr attr = { .handled_access_fs =
-						       LL_FS_EXECUTE };
+						       BLOCK_ACCESS };
 	struct exec_layer l = { .plan = plan, .err = err };
 	int ret;
 
@@ -395,7 +430,7 @@ int corral_blocklist_prepare(const struct corral_plan *plan, int *fd,
 			err, -errno, NULL,
 			"landlock: cannot create the blocked-command layer: %s",
 			strerror(errno));
-	ret = grant_dir(&l, "/");
+	ret = grant_plan(&l);
 	if (ret)
 		close(l.fd);
 	else
@@ -431,10 +466,10 @@ void corral_blocklist_describe(const struct corral_plan *plan, FILE *f)
 	}
 	if (plan->namespaces)
 		fprintf(f,
-			"blocked commands: masked in the view (/dev/null on a noexec, nodev mount over each name), for every descendant, by any path:");
+			"blocked commands: masked in the view (an empty file no one may run or read, on a noexec mount, over each name), for every descendant, by any path:");
 	else
 		fprintf(f,
-			"blocked commands: a Landlock layer that allows execution everywhere but on these binaries (by inode), for every descendant, by any path:");
+			"blocked commands: a Landlock layer that allows execution and reading everywhere but on these binaries (by inode, so that neither execve nor the dynamic loader runs them), for every descendant, by any path:");
 	for (i = 0; i < plan->n_blocked; i++)
 		fprintf(f, " %s", plan->blocked[i].path);
 	fprintf(f,

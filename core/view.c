@@ -512,19 +512,77 @@ int corral_daemon_paths(struct corral_plan *plan)
 }
 
 /*
- * In a view, a blocked binary is masked like a denied file: /dev/null on a
- * nodev, noexec mount, so executing it by any path fails, and so does
- * copying it.  Far cheaper than a Landlock layer that must grant every
- * other file of /usr/bin one by one.
+ * The stand-in for blocked binaries: an empty file, mode 0, on a tmpfs of
+ * its own that is never attached anywhere, mounted noexec.  Running it
+ * fails with EACCES, as for any file one may not execute (shells say
+ * "permission denied", 126), and a copy of it is empty.  Its mount lives
+ * while *mnt is open: clones of it can only be made until then.
+ */
+static int blocked_stand_in(int *mnt, struct corral_error *err)
+{
+	int fs, file = -1;
+
+	*mnt = -1;
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs >= 0 && !fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) &&
+	    !fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		*mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV |
+				       MOUNT_ATTR_NOSUID);
+	if (*mnt >= 0)
+		file = openat(*mnt, "blocked", O_CREAT | O_RDONLY | O_CLOEXEC,
+			      0);
+	if (file < 0)
+		corral_fail(
+			err, -errno, NULL,
+			"view: cannot make the stand-in for blocked commands: %s",
+			strerror(errno));
+	if (fs >= 0)
+		close(fs);
+	return file;
+}
+
+/* A read-only clone of the stand-in's mount, moved over path. */
+static int mask_with(int stand_in, const char *path, struct corral_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int tree = (int)open_tree(stand_in, "",
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					  AT_EMPTY_PATH);
+	int ret = 0;
+
+	if (tree < 0)
+		return mount_fail(err, "mask", path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) ||
+	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
+		ret = mount_fail(err, "mask", path);
+	close(tree);
+	return ret;
+}
+
+/*
+ * In a view, every name of a blocked binary is covered by the stand-in,
+ * so that executing it by any path fails, and so does copying it.  Far
+ * cheaper than a Landlock layer that must grant every other file of
+ * /usr/bin one by one.
  */
 static int mask_blocked(const struct corral_plan *plan,
 			struct corral_error *err)
 {
+	int stand_in, mnt, ret = 0;
 	size_t i;
-	int ret = 0;
 
-	for (i = 0; i < plan->n_blocked && !ret; i++)
-		ret = mask_file(plan->blocked[i].path, err);
+	if (!plan->n_blocked)
+		return 0;
+	stand_in = blocked_stand_in(&mnt, err);
+	for (i = 0; i < plan->n_blocked && stand_in >= 0 && !ret; i++)
+		ret = mask_with(stand_in, plan->blocked[i].path, err);
+	if (stand_in < 0)
+		ret = -EPERM;
+	else
+		close(stand_in);
+	if (mnt >= 0)
+		close(mnt);
 	return ret;
 }
 
