@@ -243,6 +243,9 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 			strerror(plan->abi < 0 ? -plan->abi : EOPNOTSUPP));
 
 	ret = prepare(plan, err);
+	/* Root's procs is a pids cgroup: joined while /sys is still writable. */
+	if (!ret && plan->root)
+		ret = corral_limits_apply(plan, err);
 	if (ret)
 		return ret;
 	ret = corral_view_apply(plan, err);
@@ -254,7 +257,8 @@ int corral_confine(struct corral_plan *plan, struct corral_error *err)
 			return ret;
 	}
 	/* Inside the user namespace, procs counts the sandbox's own. */
-	ret = corral_limits_apply(plan, err);
+	if (!plan->root)
+		ret = corral_limits_apply(plan, err);
 	if (!ret && plan->root)
 		ret = corral_drop_root_capabilities(err);
 	if (!ret)

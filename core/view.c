@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -160,11 +161,14 @@ static int carry_over(int fd, const char *path, bool is_dir, bool writable,
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
 	if (mount(src, path, NULL, MS_BIND | MS_REC, NULL))
 		return mount_fail(err, "carry over", path);
-	if (!writable &&
-	    mount(NULL, path, NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  NULL))
-		return mount_fail(err, "carry over read-only", path);
+	/* The system is read-only by now: a writable grant is made so again. */
+	if (mount_setattr(
+		    AT_FDCWD, path, 0,
+		    &(struct mount_attr){
+			    .attr_set = writable ? 0 : MOUNT_ATTR_RDONLY,
+			    .attr_clr = writable ? MOUNT_ATTR_RDONLY : 0 },
+		    sizeof(struct mount_attr)))
+		return mount_fail(err, "carry over", path);
 	return 0;
 }
 
@@ -787,6 +791,96 @@ static int drop_capabilities(struct corral_error *err)
 	return 0;
 }
 
+/* A grant the read-only system must leave writable: see read_only_system. */
+struct rebind {
+	const char *path;
+	size_t depth;
+};
+
+static int rebind_by_depth(const void *a, const void *b)
+{
+	const struct rebind *x = a, *y = b;
+
+	return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+/*
+ * The writable grants that need a writable mount: not those the private
+ * /tmp carries in, not devices (writes to them pass a read-only mount),
+ * and not one whose mount was read-only already, which stays so.
+ */
+static size_t writable_grants(const struct corral_plan *plan,
+			      struct rebind *out, size_t max)
+{
+	bool tmp = private_tmp(plan);
+	struct statvfs vfs;
+	struct stat st;
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->n_rules && n < max; i++) {
+		const struct corral_rule *g = &plan->rules[i];
+
+		if (!is_tmp_grant(g) || !(g->access & CORRAL_ACCESS_WRITE) ||
+		    (tmp && corral_path_within(g->path, "/tmp")) ||
+		    stat(g->path, &st) ||
+		    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) ||
+		    statvfs(g->path, &vfs) || (vfs.f_flag & ST_RDONLY))
+			continue;
+		out[n].path = g->path;
+		out[n++].depth = strlen(g->path);
+	}
+	qsort(out, n, sizeof(*out), rebind_by_depth);
+	return n;
+}
+
+/* Bind path over itself with a writable mount; what is mounted inside stays. */
+static int writable_again(const char *path, struct corral_error *err)
+{
+	struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+	int tree = (int)open_tree(AT_FDCWD, path,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					  AT_RECURSIVE);
+	int ret = 0;
+
+	if (tree < 0)
+		return mount_fail(err, "grant a writable mount on", path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &rw, sizeof(rw)) ||
+	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
+		ret = mount_fail(err, "grant a writable mount on", path);
+	close(tree);
+	return ret;
+}
+
+#define MAX_WRITABLE 256
+
+/*
+ * Landlock rules what is read and written, not a file's metadata: chmod,
+ * chown, utimes and extended attributes would pass on every path the
+ * sandbox can name (a private key made world-readable, a setuid bit on a
+ * system binary for root).  In the view every mount is made read-only,
+ * which refuses them, and each writable grant is bound back writable;
+ * Landlock still decides what may be written there.  The mounts the view
+ * makes afterwards (/tmp, /dev/shm, masks) are its own.
+ */
+static int read_only_system(const struct corral_plan *plan,
+			    struct corral_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct rebind *keep = calloc(MAX_WRITABLE, sizeof(*keep));
+	size_t n, i;
+	int ret = 0;
+
+	if (!keep)
+		return corral_fail(err, -ENOMEM, NULL, "out of memory");
+	n = writable_grants(plan, keep, MAX_WRITABLE);
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)))
+		ret = mount_fail(err, "make read-only", "/");
+	for (i = 0; i < n && !ret; i++)
+		ret = writable_again(keep[i].path, err);
+	free(keep);
+	return ret;
+}
+
 /*
  * Returns 0 with the view in place, VIEW_FALLBACK (with a note) when this
  * system cannot build one and nothing was changed, or -errno when it
@@ -814,6 +908,9 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 			    strerror(errno));
 		return VIEW_FALLBACK;
 	}
+	ret = read_only_system(plan, err);
+	if (ret)
+		return ret;
 	if (private_tmp(plan)) {
 		ret = mount_tmp(plan, err);
 		if (ret)

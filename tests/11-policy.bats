@@ -246,6 +246,36 @@ EOF
 	expect_failure
 }
 
+@test "modes, owners, times and extended attributes change in the project only" {
+	local outside=$SCRATCH/beside-home ro=$SCRATCH/read-only
+
+	echo outside >"$outside"
+	chmod 600 "$outside" "$HOME/.ssh/id_ed25519"
+	mkdir "$ro" && echo ro >"$ro/file" && chmod 644 "$ro/file"
+	echo mine >mine && chmod 644 mine
+
+	run corral run --read "$ro" -- sh -c '
+		chmod 600 mine && touch -d 2001-01-01 mine && chown "$(id -u)" mine &&
+		python3 -c "import os; os.setxattr(\"mine\", \"user.corral\", b\"1\")" &&
+		echo changed-in-project'
+	expect_status 0
+	expect_output changed-in-project
+	[ "$(stat -c %a mine)" = 600 ]
+
+	for target in "$outside" "$HOME/.ssh/id_ed25519" "$ro/file"; do
+		for how in 'chmod 666 "$1"' 'touch -d 2001-01-01 "$1"' \
+			'chown "$(id -u)" "$1"' \
+			'python3 -c "import os, sys; os.setxattr(sys.argv[1], \"user.corral\", b\"1\")" "$1"'; do
+			run corral run --read "$ro" -- sh -c "$how" sh "$target"
+			expect_failure
+		done
+		[ "$(stat -c %Y "$target")" != "$(date -d 2001-01-01 +%s)" ]
+	done
+	[ "$(stat -c %a "$outside")" = 600 ]
+	[ "$(stat -c %a "$HOME/.ssh/id_ed25519")" = 600 ]
+	[ "$(stat -c %a "$ro/file")" = 644 ]
+}
+
 @test "/tmp is private: the sandbox's files stay in, the host's stay out" {
 	local outside=/tmp/corral-bats-outside-$$ inside=/tmp/corral-bats-inside-$$
 
