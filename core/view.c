@@ -111,15 +111,26 @@ static int mask_dir(const char *path, struct corral_error *err)
 	return 0;
 }
 
+/*
+ * Add attributes to the mount at path.  mount_setattr leaves the others
+ * (atime above all) as they are: a remount would reset them, which a user
+ * namespace may not do to a mount it inherited.
+ */
+static int add_attrs(const char *path, uint64_t attrs, unsigned flags)
+{
+	struct mount_attr attr = { .attr_set = attrs };
+
+	return mount_setattr(AT_FDCWD, path, flags, &attr, sizeof(attr));
+}
+
 /* /dev/null on a nodev mount over a denied file: every open fails. */
 static int mask_file(const char *path, struct corral_error *err)
 {
-	if (mount("/dev/null", path, NULL, MS_BIND, NULL))
-		return mount_fail(err, "mask", path);
-	if (mount(NULL, path, NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
-			  MS_NOEXEC,
-		  NULL))
+	if (mount("/dev/null", path, NULL, MS_BIND, NULL) ||
+	    add_attrs(path,
+		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			      MOUNT_ATTR_NOEXEC,
+		      0))
 		return mount_fail(err, "mask", path);
 	return 0;
 }
@@ -127,11 +138,10 @@ static int mask_file(const char *path, struct corral_error *err)
 /* Bind a path over itself read-only; renaming onto a mount point fails. */
 static int bind_readonly(const char *path, struct corral_error *err)
 {
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL))
-		return mount_fail(err, "protect", path);
-	if (mount(NULL, path, NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  NULL))
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) ||
+	    add_attrs(path,
+		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		      AT_RECURSIVE))
 		return mount_fail(err, "protect", path);
 	return 0;
 }
@@ -442,6 +452,14 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 		if (r->kind == CORRAL_RULE_GRANT || !r->exists || r->lifted)
 			continue;
 		ret = pin_rule(plan, r, err);
+		/*
+		 * Outside every grant Landlock keeps a path away, but for a
+		 * UNIX socket's connect() (before ABI 9): a denied directory
+		 * (~/.ssh holding an agent's socket) is masked all the same.
+		 */
+		if (!ret && r->inside < 0 && r->kind == CORRAL_RULE_DENY &&
+		    r->is_dir)
+			ret = mask_dir(r->path, err);
 		if (ret || r->inside < 0)
 			continue;
 		if (r->kind == CORRAL_RULE_DENY)
@@ -470,6 +488,25 @@ static int add_daemon(struct corral_plan *plan, const char *path)
 			exists = false; /* left reachable on request */
 	ret = exists ? corral_words_add(&plan->daemons, real) : 0;
 	free(real);
+	return ret;
+}
+
+/*
+ * Sockets named in variables that give more than a path: $TMUX is
+ * "SOCKET,PID,SESSION" (a server started with -S lives anywhere), and
+ * $DOCKER_HOST may be unix://SOCKET.
+ */
+static int add_named_daemons(struct corral_plan *plan)
+{
+	const char *tmux = getenv("TMUX"), *docker = getenv("DOCKER_HOST");
+	char buf[PATH_MAX];
+	int ret = 0;
+
+	if (tmux && snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(tmux, ","),
+			     tmux) < (int)sizeof(buf))
+		ret = add_daemon(plan, buf);
+	if (!ret && docker && !strncmp(docker, "unix://", 7))
+		ret = add_daemon(plan, docker + 7);
 	return ret;
 }
 
@@ -512,6 +549,10 @@ int corral_daemon_paths(struct corral_plan *plan)
 		ret = add_daemon(plan, getenv("SSH_AUTH_SOCK"));
 	if (!ret)
 		ret = add_daemon(plan, getenv("XDG_RUNTIME_DIR"));
+	if (!ret)
+		ret = add_daemon(plan, getenv("SCREENDIR"));
+	if (!ret)
+		ret = add_named_daemons(plan);
 	return ret;
 }
 

@@ -312,6 +312,23 @@ teardown()
 	socket_case /run/docker.sock
 }
 
+@test "an agent's socket inside ~/.ssh is unreachable inside, granted parent or not, and reachable outside" {
+	socket_case "$HOME/.ssh/agent.sock"
+	socket_unreached "$HOME/.ssh/agent.sock" --allow "$HOME"
+}
+
+@test "a tmux server on a socket of its own, named by \$TMUX, is unreachable inside; unnamed it is not hidden" {
+	serve unix "$HOME/work-tmux.sock"
+	run sandbox -- "$PROBE" connect "$HOME/work-tmux.sock"
+	expect_status 0
+	expect_output "hello from unix"
+
+	export TMUX="$HOME/work-tmux.sock,4242,0"
+	socket_unreached "$HOME/work-tmux.sock"
+	run "$PROBE" connect "$HOME/work-tmux.sock"
+	expect_status 0
+}
+
 @test "--allow-socket reaches the socket named and no other beside it" {
 	local wanted other
 
