@@ -78,9 +78,15 @@ static bool can_write_maps(void)
 	return true;
 }
 
+/*
+ * A mount namespace for the view, an IPC one so that the user's System V
+ * shared memory, semaphores and message queues (and POSIX queues) stay
+ * outside, and a user namespace unless we are root.
+ */
 static int enter_namespaces(struct corral_plan *plan)
 {
-	int flags = CLONE_NEWNS | (plan->root ? 0 : CLONE_NEWUSER);
+	int flags = CLONE_NEWNS | CLONE_NEWIPC |
+		    (plan->root ? 0 : CLONE_NEWUSER);
 
 	if (!plan->root && !can_write_maps()) {
 		corral_note(plan, "no user namespace inside this sandbox");

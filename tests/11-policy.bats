@@ -246,6 +246,44 @@ EOF
 	expect_failure
 }
 
+@test "with ~ granted, what start-up files source or put on PATH stays read-only, beside a writable note" {
+	local f
+
+	mkdir -p "$HOME/.cargo/bin" "$HOME/.config/tmux" "$HOME/.nvm" \
+		"$HOME/.local/share/bash-completion/completions"
+	for f in .bash_completion .cargo/env .cargo/bin/tool .config/tmux/tmux.conf \
+		.nvm/nvm.sh .local/share/bash-completion/completions/git; do
+		echo original >"$HOME/$f"
+	done
+
+	run corral run --allow "$HOME" -- sh -c 'echo edited >>"$HOME/notes.txt"'
+	expect_status 0
+	for f in .bash_completion .cargo/env .cargo/bin/tool .config/tmux/tmux.conf \
+		.nvm/nvm.sh .local/share/bash-completion/completions/git; do
+		run corral run --allow "$HOME" -- sh -c 'echo evil >>"$HOME/$1"' sh "$f"
+		expect_failure
+		expect_file "$HOME/$f" original
+	done
+	run corral run --allow "$HOME" -- sh -c 'echo evil >"$HOME/.cargo/bin/new"'
+	expect_failure
+	refute_exists "$HOME/.cargo/bin/new"
+}
+
+@test "a submodule's git config and hooks are protected like the repository's own" {
+	make_git_dir
+	mkdir -p .git/modules/sub/hooks
+	echo "[core] sub" >.git/modules/sub/config
+
+	run corral run -- sh -c 'echo edited >>.git/description'
+	expect_status 0
+	run corral run -- sh -c 'echo evil >>.git/modules/sub/config'
+	expect_failure
+	expect_file .git/modules/sub/config "[core] sub"
+	run corral run -- sh -c 'echo evil >.git/modules/sub/hooks/post-checkout'
+	expect_failure
+	refute_exists .git/modules/sub/hooks/post-checkout
+}
+
 @test "modes, owners, times and extended attributes change in the project only" {
 	local outside=$SCRATCH/beside-home ro=$SCRATCH/read-only
 

@@ -538,6 +538,24 @@ print("ptrace", ret, "errno", ctypes.get_errno())' "$pid"
 	refute_output CANARY
 }
 
+@test "System V shared memory made outside is not found inside, where a segment of its own is" {
+	local key=$((0x7c000000 + $$ % 65536)) shm='import ctypes, sys
+libc = ctypes.CDLL(None)
+flags = 0o1666 if sys.argv[1] == "make" else 0o666
+print("found" if libc.shmget(int(sys.argv[2]), 4096, flags) >= 0 else "missing")'
+
+	run "$PY" -c "$shm" make "$key"
+	expect_output found
+	run "$PY" -c "$shm" find "$key"
+	expect_output found
+	run sandbox -- "$PY" -c "$shm" find "$key"
+	ipcrm -M "$key"
+	expect_output missing
+	run sandbox -- sh -c '"$1" -c "$2" make 7 && "$1" -c "$2" find 7' sh "$PY" "$shm"
+	expect_status 0
+	[ "$(grep -c found <<<"$output")" -eq 2 ]
+}
+
 @test "an abstract UNIX socket bound outside does not connect from inside, while one bound inside does" {
 	[ "$(kernel_abi)" -ge 6 ] || skip "Landlock ABI $(kernel_abi) < 6 cannot scope abstract sockets"
 
