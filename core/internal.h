@@ -241,6 +241,14 @@ struct corral_filter {
 };
 extern const struct corral_filter corral_filters[CORRAL_FILTER_VARIANTS];
 
+/*
+ * landlock.c: whether Landlock grants dir's entries one by one instead of
+ * dir itself (a carve-out below it that no mount keeps), so that nothing
+ * new can be made directly in it.
+ */
+bool corral_landlock_partly_granted(const struct corral_plan *plan,
+				    const char *dir);
+
 /* seccomp.c */
 int corral_seccomp_select(struct corral_plan *plan, struct corral_error *err);
 int corral_seccomp_load(const struct corral_plan *plan,

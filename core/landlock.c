@@ -117,6 +117,17 @@ static const struct corral_rule *carved(const struct ruleset *rs,
 	return found;
 }
 
+bool corral_landlock_partly_granted(const struct corral_plan *plan,
+				    const char *dir)
+{
+	struct ruleset rs = { .plan = (struct corral_plan *)plan,
+			      .siblings = !plan->namespaces };
+	bool deny;
+
+	return carved(&rs, dir, CORRAL_ACCESS_READ | CORRAL_ACCESS_WRITE, false,
+		      &deny) != NULL;
+}
+
 static int expand(struct ruleset *rs, const char *path, unsigned access);
 
 static int expand_children(struct ruleset *rs, const char *path,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,9 +129,13 @@ static const char *carve_word(const struct corral_plan *plan,
 		return "lifted by an explicit grant";
 	if (!r->exists)
 		return "does not exist";
+	if (r->inside < 0 && r->kind == CORRAL_RULE_DENY)
+		return plan->namespaces && r->is_dir
+			       ? "outside every grant: Landlock denies it, and an empty tmpfs masks it (for the sockets in it)"
+			       : "outside every grant: Landlock denies it";
 	if (r->inside < 0)
-		return r->kind == CORRAL_RULE_DENY
-			       ? "outside every grant: Landlock denies it"
+		return plan->namespaces
+			       ? "outside every writable grant: not writable, on a read-only mount"
 			       : "outside every writable grant: not writable";
 	if (plan->namespaces && r->kind == CORRAL_RULE_DENY)
 		return r->is_dir ? "masked by an empty read-only tmpfs"
@@ -243,6 +248,13 @@ static void describe_guarantees(const struct corral_plan *plan, FILE *f)
 		plan->namespaces
 			? "denied paths inside grants masked in the view; elsewhere never granted (Landlock)"
 			: "denied paths inside grants left out by Landlock (their siblings granted instead); elsewhere never granted");
+	fprintf(f, "metadata: %s\n",
+		plan->namespaces
+			? "modes, owners, times and extended attributes change only in writable grants (every other mount is read-only)"
+			: "NOT ENFORCED without a view: chmod, chown, utimes and xattrs work on every path the sandbox can name");
+	if (!plan->namespaces)
+		fprintf(f,
+			"cost: without a view nothing new can be created directly in a directory that holds a denied or protected path; /dev/shm and System V IPC are the host's\n");
 	guarantee_network(plan, f);
 	fprintf(f,
 		"terminal: seccomp denies TIOCSTI and TIOCLINUX, compared on the low 32 bits\n");
@@ -256,7 +268,7 @@ static void describe_guarantees(const struct corral_plan *plan, FILE *f)
 			? "Landlock scope (ABI 6): none outside the sandbox can be reached"
 			: "NOT ENFORCED: Landlock ABI < 6 cannot scope them");
 	fprintf(f,
-		"ptrace: %s; /proc/<pid>/environ, mem, fd, cwd and root of outside processes denied by Landlock\n",
+		"ptrace: %s; /proc/<pid>/environ, mem, fd, cwd and root of outside processes denied by Landlock; their resource limits cannot be set (seccomp)\n",
 		plan->allow_ptrace
 			? "allowed, limited by Landlock to the sandbox's own processes"
 			: "denied by seccomp");
@@ -414,8 +426,26 @@ bool corral_plan_hides(const struct corral_plan *plan, const char *path)
 	return hidden;
 }
 
+/* Whether path, missing, would have to be made in a partly granted dir. */
+static bool parent_partly_granted(const struct corral_plan *plan,
+				  const char *path)
+{
+	char *parent = strdup(path), *slash;
+	bool partly;
+
+	slash = parent ? strrchr(parent, '/') : NULL;
+	if (!slash)
+		partly = false;
+	else {
+		*(slash == parent ? slash + 1 : slash) = '\0';
+		partly = corral_landlock_partly_granted(plan, parent);
+	}
+	free(parent);
+	return partly;
+}
+
 static void why_grants(const struct corral_plan *plan, FILE *f,
-		       const char *path)
+		       const char *path, bool exists)
 {
 	/* What a grant carries into the private /tmp is as it grants it. */
 	bool carried = granted_apart_from_tmp(plan, path);
@@ -448,6 +478,16 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 	}
 	if (read_only) /* whatever grant came before or after it */
 		access &= ~(unsigned)CORRAL_ACCESS_WRITE;
+	if ((access & CORRAL_ACCESS_WRITE) &&
+	    corral_landlock_partly_granted(plan, path))
+		fprintf(f,
+			"  cost: a path below is kept out by Landlock alone, which grants this directory's entries one by one: nothing new can be created directly in it\n");
+	if ((access & CORRAL_ACCESS_WRITE) && !exists &&
+	    parent_partly_granted(plan, path)) {
+		fprintf(f,
+			"  verdict: cannot be created: Landlock grants its directory's entries one by one, so nothing new can be made there\n");
+		return;
+	}
 	if (!access)
 		fprintf(f,
 			"  verdict: no access (no grant covers it; Landlock denies what is not granted)\n");
@@ -493,7 +533,7 @@ int corral_plan_why(const struct corral_plan *plan, const char *written,
 					  sizeof(buf)),
 			carve_word(plan, deny));
 	else
-		why_grants(plan, t.f, path);
+		why_grants(plan, t.f, path, exists);
 	free(path);
 	return text_close(&t, out);
 }
@@ -528,6 +568,66 @@ bool corral_confined(void)
 	return errno == EACCES;
 }
 
+/* The network as the filter lets this process use it. */
+static const char *probe_network(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return "on (a UDP socket can be made)";
+	}
+	if (errno == EAFNOSUPPORT)
+		return "off (no IPv4 socket can be made)";
+	if (errno == EPROTONOSUPPORT)
+		return "TCP only (no UDP socket can be made)";
+	return "unknown (socket() fails for another reason)";
+}
+
+/* corral's own mounts, which nothing inside a sandbox can make. */
+static bool probe_view(void)
+{
+	char line[4096];
+	bool seen = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && !seen && fgets(line, sizeof(line), f))
+		seen = strstr(line, " - tmpfs corral-") != NULL;
+	if (f)
+		fclose(f);
+	return seen;
+}
+
+/*
+ * The description in CORRAL_SANDBOX is the sandbox's own account, which
+ * any process inside may rewrite: what the kernel can be asked is probed
+ * and shown apart, and wins.
+ */
+static void status_inside(FILE *f, const char *desc)
+{
+	struct corral_plan seen = { 0 };
+
+	fprintf(f, "probed: network %s\n", probe_network());
+	fprintf(f, "probed: view %s\n",
+		probe_view()
+			? "a private mount namespace (corral's mounts are there)"
+			: "none (no mount of corral's)");
+	if (!desc) {
+		fprintf(f, "policy: not described (%s is unset)\n",
+			CORRAL_ENV_SANDBOX);
+		return;
+	}
+	fprintf(f,
+		"policy: %s\n(as described by %s, which a process inside could change; the probed lines above are the kernel's)\n",
+		desc, CORRAL_ENV_SANDBOX);
+	parse_summary(desc, &seen);
+	fprintf(f, "filesystem: Landlock ABI %d, %s\n", seen.abi,
+		seen.namespaces ? "with a private mount namespace"
+				: "Landlock alone (no view)");
+	describe_guarantees(&seen, f);
+	corral_limits_current(f);
+}
+
 int corral_status(char **out)
 {
 	const char *desc = getenv(CORRAL_ENV_SANDBOX);
@@ -542,22 +642,15 @@ int corral_status(char **out)
 	else
 		fprintf(t.f,
 			"landlock: no domain detected (opening / works)\n");
-	if (desc && landlocked) {
-		struct corral_plan seen = { 0 };
-
-		fprintf(t.f, "policy: %s\n", desc);
-		parse_summary(desc, &seen);
-		fprintf(t.f, "filesystem: Landlock ABI %d, %s\n", seen.abi,
-			seen.namespaces ? "with a private mount namespace"
-					: "Landlock alone (no view)");
-		describe_guarantees(&seen, t.f);
-		corral_limits_current(t.f);
-	} else if (desc)
+	if (landlocked)
+		status_inside(t.f, desc);
+	else if (desc)
 		fprintf(t.f,
 			"warning: %s says '%s', but no sandbox is in force\n",
 			CORRAL_ENV_SANDBOX, desc);
 	status_field(t.f, "NoNewPrivs");
 	status_field(t.f, "Seccomp");
+	status_field(t.f, "Seccomp_filters");
 	status_field(t.f, "CapEff");
 	return text_close(&t, out);
 }

@@ -85,8 +85,8 @@ static bool can_write_maps(void)
  */
 static int enter_namespaces(struct corral_plan *plan)
 {
-	int flags = CLONE_NEWNS | CLONE_NEWIPC |
-		    (plan->root ? 0 : CLONE_NEWUSER);
+	int flags =
+		CLONE_NEWNS | CLONE_NEWIPC | (plan->root ? 0 : CLONE_NEWUSER);
 
 	if (!plan->root && !can_write_maps()) {
 		corral_note(plan, "no user namespace inside this sandbox");

@@ -216,6 +216,22 @@ confined_exit()
 	expect_output "warning:"
 }
 
+@test "status probes the network and the view itself: a description forged inside changes neither" {
+	run corral run --no-net --read "$(dirname "$CORRAL")" -- \
+		env CORRAL_SANDBOX="policy=default net=on" "$CORRAL" status
+	expect_status 0
+	expect_output "probed: network off"
+	expect_output "probed: view a private mount namespace"
+	expect_output "which a process inside could change"
+
+	run corral run --read "$(dirname "$CORRAL")" -- "$CORRAL" status
+	expect_output "probed: network on"
+	CORRAL_TEST_NO_NAMESPACES=1 run corral run --no-net \
+		--read "$(dirname "$CORRAL")" -- "$CORRAL" status
+	expect_output "probed: network off"
+	expect_output "probed: view none"
+}
+
 @test "--dry-run prints the plan with each deny and its mechanism, and runs nothing" {
 	run corral run -n --allow "$HOME" -- touch ran
 	expect_status 0

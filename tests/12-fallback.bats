@@ -31,6 +31,18 @@ teardown()
 	expect_status 0
 	expect_output "Landlock grants its siblings instead of its parent"
 	expect_output "verdict: read and write"
+
+	# What it costs, said where it applies: ~ itself, and a file made in it.
+	run corral why --allow "$HOME" "$HOME" "$HOME/new-file" "$PROJECT/new-file"
+	expect_output "nothing new can be created directly in it"
+	expect_output "verdict: cannot be created"
+	run corral run --allow "$HOME" -- sh -c 'echo x >"$HOME/new-file"'
+	expect_failure
+	refute_exists "$HOME/new-file"
+	run corral run --allow "$HOME" -- sh -c 'echo x >"$1/new-file"' sh "$PROJECT"
+	expect_status 0
+	run corral why --allow "$HOME" "$PROJECT/other-file"
+	refute_output "cannot be created"
 }
 
 @test "fallback: with ~ granted, ~/.ssh is denied while ~/notes.txt reads and writes" {
@@ -150,11 +162,19 @@ teardown()
 	expect_output "no listing"
 }
 
-@test "status inside says Landlock only" {
+@test "status inside says Landlock only, and what that costs" {
 	run corral run --read "$(dirname "$CORRAL")" -- "$CORRAL" status
 	expect_status 0
 	expect_output "confined: yes"
 	expect_output "view=landlock-only"
+	expect_output "probed: view none"
+	expect_output "cost: without a view nothing new can be created directly"
+	expect_output "metadata: NOT ENFORCED without a view"
+
+	unset CORRAL_TEST_NO_NAMESPACES
+	run corral run --read "$(dirname "$CORRAL")" -- "$CORRAL" status
+	refute_output "cost: without a view"
+	expect_output "metadata: modes, owners, times and extended attributes change only in writable grants"
 }
 
 @test "start-up lists the partly granted directories only, never a fully granted tree" {
