@@ -190,11 +190,12 @@ static bool refuse_blocked(const struct corral_plan *plan, const char *name)
 	char *file = find_command(name);
 	bool blocked = file && corral_plan_blocks(plan, file);
 
+	/* Blocks are lifted by the name they were listed under. */
 	if (blocked) {
 		fprintf(stderr, "corral: '%s' is blocked by the policy (%s)\n",
 			name, file);
 		fprintf(stderr, "hint: lift it with --allow-command %s\n",
-			name);
+			strrchr(name, '/') ? strrchr(name, '/') + 1 : name);
 	}
 	free(file);
 	return blocked;

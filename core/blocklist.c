@@ -80,16 +80,32 @@ static int add_binary(struct corral_plan *plan, const char *path)
 	return 0;
 }
 
-static int add_matches(struct corral_plan *plan, const char *pattern)
+static bool allowed(const struct corral_words *allow, const char *name)
 {
+	size_t i;
+
+	for (i = 0; allow && i < allow->n; i++)
+		if (!strcmp(allow->v[i], name))
+			return true;
+	return false;
+}
+
+/* Every match of a pattern but those lifted by name (mkfs.* less mkfs.ext4). */
+static int add_matches(struct corral_plan *plan, const char *pattern,
+		       const struct corral_words *allow)
+{
+	const char *base;
 	glob_t g;
 	size_t i;
 	int ret = 0;
 
 	if (glob(pattern, GLOB_NOSORT, NULL, &g))
 		return 0;
-	for (i = 0; i < g.gl_pathc && !ret; i++)
-		ret = add_binary(plan, g.gl_pathv[i]);
+	for (i = 0; i < g.gl_pathc && !ret; i++) {
+		base = strrchr(g.gl_pathv[i], '/');
+		if (!allowed(allow, base ? base + 1 : g.gl_pathv[i]))
+			ret = add_binary(plan, g.gl_pathv[i]);
+	}
 	globfree(&g);
 	return ret;
 }
@@ -104,6 +120,7 @@ static int add_matches(struct corral_plan *plan, const char *pattern)
 struct search_dirs {
 	struct corral_words paths;
 	int *fds;
+	const struct corral_words *allow; /* names lifted from patterns */
 };
 
 static int search_dir(struct corral_plan *plan, const struct search_dirs *dirs,
@@ -120,7 +137,7 @@ static int search_dir(struct corral_plan *plan, const struct search_dirs *dirs,
 		return 0;
 	if (!strpbrk(name, "*?["))
 		return add_binary(plan, pattern);
-	return add_matches(plan, pattern);
+	return add_matches(plan, pattern, dirs->allow);
 }
 
 static bool seen_dir(const struct corral_words *paths, size_t n,
@@ -201,16 +218,6 @@ static int resolve_name(struct corral_plan *plan,
 	return ret;
 }
 
-static bool allowed(const struct corral_words *allow, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < allow->n; i++)
-		if (!strcmp(allow->v[i], name))
-			return true;
-	return false;
-}
-
 static nlink_t names_of(const struct corral_plan *plan, dev_t dev, ino_t ino)
 {
 	nlink_t n = 0;
@@ -268,6 +275,7 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 			return corral_fail(
 				err, -EINVAL, NULL,
 				"an empty command name cannot be blocked");
+	dirs.allow = allow;
 	ret = block->n ? search_dirs(&dirs) : 0;
 	for (i = 0; i < block->n && !ret; i++) {
 		if (allowed(allow, block->v[i]))
@@ -276,7 +284,7 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 			ret = -ENOMEM;
 		else
 			ret = strchr(block->v[i], '/')
-				      ? add_matches(plan, block->v[i])
+				      ? add_matches(plan, block->v[i], allow)
 				      : resolve_name(plan, &dirs, block->v[i]);
 	}
 	search_dirs_free(&dirs);

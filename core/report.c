@@ -534,6 +534,9 @@ int corral_plan_why(const struct corral_plan *plan, const char *written,
 			carve_word(plan, deny));
 	else
 		why_grants(plan, t.f, path, exists);
+	if (exists && corral_plan_blocks(plan, path))
+		fprintf(t.f,
+			"  execution: blocked for every descendant, by any name (--allow-command lifts it); a copy made inside, a multi-call binary or an interpreter is not blocked\n");
 	free(path);
 	return text_close(&t, out);
 }

@@ -65,6 +65,27 @@ routes_denied()
 	expect_output "'rm' is blocked by the policy"
 	expect_output "hint: lift it with --allow-command rm"
 	expect_file victim keep
+	# Named by its path, it is lifted by its name all the same.
+	run corral run -- /bin/rm victim
+	expect_status 126
+	expect_output "hint: lift it with --allow-command rm"
+	run corral run --allow-command rm -- /bin/rm victim
+	expect_status 0
+	refute_exists victim
+}
+
+@test "every mkfs.* is blocked, and one of them is lifted by its name" {
+	local dir
+
+	dir=$(extra_scratch "$SCRATCH")
+	cp /bin/true "$dir/mkfs.corraltest"
+	export PATH="$dir:$PATH"
+	run corral run --read "$dir" -- sh -c 'mkfs.corraltest && echo ran'
+	expect_failure
+	refute_output ran
+	run corral run --read "$dir" --allow-command mkfs.corraltest -- sh -c 'mkfs.corraltest && echo ran'
+	expect_status 0
+	expect_output ran
 }
 
 @test "--allow-command rm lets rm through, and only rm" {
@@ -102,6 +123,11 @@ EOF
 	expect_output "/usr/bin/rm"
 	expect_output "multi-call binary"
 	expect_output "interpreter"
+	run corral why /bin/rm
+	expect_output "execution: blocked for every descendant"
+	expect_output "a multi-call binary or an interpreter is not blocked"
+	run corral why /bin/cat
+	refute_output "execution: blocked"
 	# Which is true: an interpreter removes files the policy lets it write.
 	run corral run -- /usr/bin/python3 -c 'import os; os.unlink("victim")'
 	expect_status 0
