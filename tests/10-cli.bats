@@ -232,6 +232,21 @@ confined_exit()
 	expect_output "probed: view none"
 }
 
+@test "sandboxes nest until the kernel's 16 Landlock layers, then corral says so and runs nothing" {
+	cat >nest.sh <<'EOF'
+if [ "$1" -eq 0 ]; then echo reached; exit 0; fi
+exec "$CORRAL" run -q --read "$(dirname "$CORRAL")" -- sh "$0" $(($1 - 1))
+EOF
+	run env CORRAL="$CORRAL" sh nest.sh 3
+	expect_status 0
+	expect_output reached
+
+	run env CORRAL="$CORRAL" sh nest.sh 20
+	expect_status 125
+	expect_output "hint: the kernel stacks at most 16 Landlock layers"
+	refute_output reached
+}
+
 @test "--dry-run prints the plan with each deny and its mechanism, and runs nothing" {
 	run corral run -n --allow "$HOME" -- touch ran
 	expect_status 0

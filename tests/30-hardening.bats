@@ -944,6 +944,46 @@ print("threads", len(done))'
 	expect_status 0
 }
 
+@test "the rest of the deny list fails inside with the filter's EPERM, while outside the kernel answers for itself" {
+	local call
+
+	for call in setns init_module finit_module delete_module kexec_load \
+		kexec_file_load iopl ioperm acct swapon swapoff reboot add_key \
+		request_key process_vm_writev pivot_root chroot umount2 fsopen \
+		open_tree move_mount mount_setattr name_to_handle_at \
+		open_by_handle_at quotactl; do
+		run sandbox -- "$PROBE" denied "$call"
+		expect_failure
+		expect_output "fail EPERM"
+		# Root has every capability outside: whatever refuses it there
+		# is the kernel's argument check, not a filter.
+		if [ "$(id -u)" -eq 0 ]; then
+			run "$PROBE" denied "$call"
+			refute_output "fail EPERM"
+		fi
+	done
+	run "$PROBE" denied process_vm_writev
+	expect_status 0
+	run "$PROBE" denied setns
+	expect_output "fail EBADF"
+
+	# clone3 answers ENOSYS, so that libc falls back to clone.
+	run sandbox -- "$PROBE" denied clone3
+	expect_output "fail ENOSYS"
+	run "$PROBE" denied clone3
+	expect_output "fail EINVAL"
+}
+
+@test "an i386 system call (int 0x80) kills the process with SIGSYS inside, while outside it returns" {
+	[ "$(uname -m)" = x86_64 ] || skip "the i386 entry point is x86_64's"
+	run "$PROBE" i386
+	[ "$status" -eq 0 ] || skip "this kernel has no i386 emulation (int 0x80 fails outside too)"
+	expect_output "ok i386 getpid"
+	run sandbox -- "$PROBE" i386
+	expect_status 159
+	refute_output "ok i386"
+}
+
 @test "an x32 system call kills the process with SIGSYS inside, while outside it only returns" {
 	[ "$(uname -m)" = x86_64 ] || skip "x32 exists only on x86_64"
 

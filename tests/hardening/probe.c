@@ -518,6 +518,75 @@ static int x32(void)
 	return ok("x32 getpid %ld", ret);
 }
 
+/*
+ * One call from the filter's deny list, with arguments that the kernel
+ * refuses before anything happens (a bad descriptor, address or magic
+ * number), so that outside, even as root, it does nothing: the filter's
+ * EPERM (clone3: ENOSYS) comes before the kernel looks at any of them.
+ */
+static int denied_call(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		long nr, a[6];
+	} calls[] = {
+		{ "setns", SYS_setns, { -1, 0 } },
+		{ "clone3", SYS_clone3, { 0, 0 } },
+		{ "init_module", SYS_init_module, { 1, 0, 1 } },
+		{ "finit_module", SYS_finit_module, { -1, 1, 0 } },
+		{ "delete_module", SYS_delete_module, { 1, O_NONBLOCK } },
+		{ "kexec_load", SYS_kexec_load, { 0, 1000, 0, 0 } },
+		{ "kexec_file_load", SYS_kexec_file_load, { -1, -1, 0, 1, 0 } },
+		{ "iopl", SYS_iopl, { 4 } },
+		{ "ioperm", SYS_ioperm, { 70000, 1, 1 } },
+		{ "acct", SYS_acct, { 1 } },
+		{ "swapon", SYS_swapon, { 1, 0 } },
+		{ "swapoff", SYS_swapoff, { 1 } },
+		{ "reboot", SYS_reboot, { 0, 0, 0, 0 } },
+		{ "add_key", SYS_add_key, { 1, 1, 0, 0, 0 } },
+		{ "request_key", SYS_request_key, { 1, 1, 0, 0 } },
+		{ "process_vm_writev", SYS_process_vm_writev, { 0, 0, 0, 0, 0, 0 } },
+		{ "pivot_root", SYS_pivot_root, { 1, 1 } },
+		{ "chroot", SYS_chroot, { 1 } },
+		{ "umount2", SYS_umount2, { 1, 0 } },
+		{ "fsopen", SYS_fsopen, { 1, 0 } },
+		{ "open_tree", SYS_open_tree, { -1, 1, 0 } },
+		{ "move_mount", SYS_move_mount, { -1, 1, -1, 1, 0 } },
+		{ "mount_setattr", SYS_mount_setattr, { -1, 1, 0, 0, 0 } },
+		{ "name_to_handle_at", SYS_name_to_handle_at, { -1, 1, 1, 1, 0 } },
+		{ "open_by_handle_at", SYS_open_by_handle_at, { -1, 1, 0 } },
+		{ "quotactl", SYS_quotactl, { 0, 1, 0, 1 } },
+	};
+	size_t i;
+	long ret;
+
+	if (argc < 1)
+		return 2;
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!strcmp(calls[i].name, argv[0]))
+			break;
+	if (i == sizeof(calls) / sizeof(calls[0]))
+		return 2;
+	ret = syscall(calls[i].nr, calls[i].a[0], calls[i].a[1], calls[i].a[2],
+		      calls[i].a[3], calls[i].a[4], calls[i].a[5]);
+	if (ret < 0)
+		return fail(calls[i].name);
+	return ok("%s returned %ld", calls[i].name, ret);
+}
+
+/* getpid through the i386 entry point, int 0x80 (20 is its number). */
+static int i386_call(void)
+{
+	long ret = 20;
+
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return fail("i386 getpid");
+	}
+	return ok("i386 getpid %ld", ret);
+}
+
 static int do_kill(int argc, char **argv)
 {
 	if (argc < 2)
@@ -676,6 +745,10 @@ int main(int argc, char **argv)
 		return vm_read();
 	if (!strcmp(a, "personality"))
 		return read_implies_exec(n, v);
+	if (!strcmp(a, "denied"))
+		return denied_call(n, v);
+	if (!strcmp(a, "i386"))
+		return i386_call();
 	if (!strcmp(a, "x32"))
 		return x32();
 	if (!strcmp(a, "kill"))
