@@ -12,14 +12,15 @@ else
 fi
 
 # __corral_run PROFILE COMMAND [ARG...]: COMMAND confined under PROFILE,
-# its exit status, stdin, Ctrl-C and Ctrl-Z passing through.  bash's exec
-# runs a program, never a function (nor `command`, a builtin).
+# its exit status, stdin, Ctrl-C and Ctrl-Z passing through.  The builtin
+# keeps the plan in this shell, so `sandbox run` confines each call with
+# the kernel calls alone; `command` runs the program, not this wrapper.
 __corral_run()
 {
 	local __corral_profile=$1
 	shift
 	if [[ $__corral_mode == builtin ]]; then
-		( builtin sandbox -q -p "$__corral_profile" || exit 125; exec "$@" )
+		builtin sandbox run -q -p "$__corral_profile" -- command "$@"
 	else
 		command "$__corral_bin" run -q -p "$__corral_profile" -- "$@"
 	fi

@@ -16,14 +16,15 @@ else
 fi
 
 # __corral_run PROFILE COMMAND [ARG...]: COMMAND confined under PROFILE.
-# `exec command`: a bare exec of a name inside the function of that name
-# would run the function again.
+# The module keeps the plan in this shell, so `sandbox run` confines each
+# call with the kernel calls alone; `command` runs the program, not the
+# function of the same name, which would run this again.
 __corral_run()
 {
 	local __corral_profile=$1
 	shift
 	if [[ $__corral_mode == builtin ]]; then
-		( builtin sandbox -q -p "$__corral_profile" || exit 125; exec command "$@" )
+		builtin sandbox run -q -p "$__corral_profile" -- command "$@"
 	else
 		command "$__corral_bin" run -q -p "$__corral_profile" -- "$@"
 	fi

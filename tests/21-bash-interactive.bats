@@ -73,6 +73,24 @@ running()
 	await '^canary-key$'
 }
 
+@test "a sandbox that fails never ends the interactive shell" {
+	type_line 'sandbox --bogus; echo "option=$?"'
+	await '^option=125$'
+	type_line 'sandbox run -q --bogus true; echo "run=$?"'
+	await '^run=125$'
+	# A subshell that fails to confine leaves at once, with 125.
+	type_line '(export CORRAL_TEST_MAX_ABI=0; sandbox -q; echo "sub ran on") ; echo "after=$?"'
+	await '^after=125$'
+	! pane | grep -q '^sub ran on$'
+	# Forced, and failing while confining: the shell stays, and says so.
+	type_line 'export CORRAL_TEST_MAX_ABI=0; sandbox -q --force; echo "forced=$?"'
+	await '^forced=125$'
+	type_line 'unset CORRAL_TEST_MAX_ABI; echo "still here"'
+	await '^still here$'
+	type_line 'cat ~/.ssh/id_ed25519'
+	await '^canary-key$'
+}
+
 @test "a subshell of the interactive shell confines itself without --force" {
 	type_line '( sandbox -q; cat ~/notes.txt; cat ~/.ssh/id_ed25519 2>/dev/null || echo "sub denied" )'
 	await '^sub denied$'

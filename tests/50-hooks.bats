@@ -220,6 +220,33 @@ case_stdin()
 	since_step | grep -qx 'agent read <typed by hand>'
 }
 
+# Ctrl-Z stops the confined agent and gives the prompt back; fg resumes it,
+# still confined, and Ctrl-C then ends it, leaving no job behind.
+case_ctrl_z()
+{
+	start_shell "$@"
+
+	type_line "claude --wait"
+	await '^agent waiting$'
+	await_process 'sleep 0.1'
+	type_key C-z
+	await '(Stopped|suspended)'
+	STEP=$((STEP + 1))
+	type_line "echo :stopped$STEP"
+	await_prompt "^:stopped$STEP\$"
+	type_line fg
+	sleep 0.3
+	type_key C-c
+	await '^(\^C)?agent got SIGINT$'
+	STEP=$((STEP + 1))
+	type_line "jobs; echo :jobs$STEP"
+	await_prompt "^:jobs$STEP\$"
+	if pane | grep -A3 ":jobs$STEP" | grep -q 'claude'; then
+		echo "a job was left behind" >&2
+		return 1
+	fi
+}
+
 # As in any shell, Ctrl-C also drops the rest of the typed line when the
 # command dies of it: the status is asked for on a line of its own.
 case_ctrl_c()
@@ -439,6 +466,22 @@ case_prompt()
 
 @test "zsh, binary: stdin reaches the agent from a pipe, a file and the terminal" {
 	case_stdin zsh binary
+}
+
+@test "bash, builtin: Ctrl-Z stops the confined agent and fg resumes it" {
+	case_ctrl_z bash builtin
+}
+
+@test "bash, binary: Ctrl-Z stops the confined agent and fg resumes it" {
+	case_ctrl_z bash binary
+}
+
+@test "zsh, module: Ctrl-Z stops the confined agent and fg resumes it" {
+	case_ctrl_z zsh builtin
+}
+
+@test "zsh, binary: Ctrl-Z stops the confined agent and fg resumes it" {
+	case_ctrl_z zsh binary
 }
 
 @test "bash, builtin: Ctrl-C reaches the confined agent" {
