@@ -4,7 +4,15 @@ BINDIR ?= $(PREFIX)/bin
 # bash finds a builtin by name only on BASH_LOADABLES_PATH; the hook
 # loads it by this full path.
 BASH_LOADABLES_DIR ?= $(PREFIX)/lib/bash
+# zsh finds a module by name on its module_path, which holds only the
+# directory of its own modules: corral's goes there, so that a plain
+# `zmodload corral/sandbox` loads it, unless PREFIX is a private one.
+ZSH_OWN_MODULES := $(shell zsh -fc 'print -r -- $$module_path[1]' 2>/dev/null)
+ifneq ($(and $(ZSH_OWN_MODULES),$(filter /usr /usr/local,$(PREFIX))),)
+ZSH_MODULE_DIR ?= $(ZSH_OWN_MODULES)
+else
 ZSH_MODULE_DIR ?= $(PREFIX)/lib/corral/zsh
+endif
 MANDIR ?= $(PREFIX)/share/man
 BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 # Debian's zsh searches vendor-completions under /usr, site-functions elsewhere.
@@ -68,6 +76,7 @@ $(BUILD)/core/%.o: $(BUILD)/core/%.c
 
 # Where the hooks look for the builtins once installed.
 $(BUILD)/core/hook.o: CPPFLAGS += \
+	-DCORRAL_BINDIR='"$(BINDIR)"' \
 	-DCORRAL_BASH_BUILTIN='"$(BASH_LOADABLES_DIR)/sandbox"' \
 	-DCORRAL_ZSH_MODULE_DIR='"$(ZSH_MODULE_DIR)"'
 $(BUILD)/core/hook.o: $(BUILD)/dirs.stamp
@@ -75,8 +84,8 @@ $(BUILD)/core/hook.o: $(BUILD)/dirs.stamp
 # Rebuilt when the install directories change (make install PREFIX=...).
 $(BUILD)/dirs.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' | cmp -s - $@ || \
-		echo '$(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' > $@
+	@echo '$(BINDIR) $(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' | cmp -s - $@ || \
+		echo '$(BINDIR) $(BASH_LOADABLES_DIR) $(ZSH_MODULE_DIR)' > $@
 FORCE:
 
 $(BUILD)/libcorral.a: $(CORE_OBJ)

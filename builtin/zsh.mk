@@ -1,7 +1,7 @@
 # The zsh module corral/sandbox: build/zsh/corral/sandbox.so, loaded with
 #   module_path=($PWD/build/zsh $module_path); zmodload corral/sandbox
-# and installed into $(ZSH_MODULE_DIR)/corral, which the zsh hook adds to
-# module_path.  A module is tied to the zsh it was built for.  -DMODULE
+# and installed into $(ZSH_MODULE_DIR)/corral: zsh's own module directory
+# (see the Makefile), or one the zsh hook adds to module_path.  A module is tied to the zsh it was built for.  -DMODULE
 # keeps the entry points' plain names (setup_, boot_, ...), which zsh
 # looks up in the file it loads.
 ZSH_INCLUDE_DIR ?= /usr/include
@@ -34,5 +34,6 @@ install-zsh-module: $(ZSH_MODULE)
 
 uninstall-zsh-module:
 	rm -f $(DESTDIR)$(ZSH_MODULE_DIR)/corral/sandbox.so
-	-rmdir $(DESTDIR)$(ZSH_MODULE_DIR)/corral $(DESTDIR)$(ZSH_MODULE_DIR) \
-		$(DESTDIR)$(PREFIX)/lib/corral 2>/dev/null
+	-rmdir $(DESTDIR)$(ZSH_MODULE_DIR)/corral 2>/dev/null
+	-rmdir $(DESTDIR)$(PREFIX)/lib/corral/zsh $(DESTDIR)$(PREFIX)/lib/corral \
+		2>/dev/null

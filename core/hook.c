@@ -83,19 +83,50 @@ static void put_quoted(FILE *f, const char *value)
 }
 
 /*
- * Where the builtins are: beside this binary when it was installed
- * (PREFIX/bin/corral: PREFIX/lib/bash/sandbox, PREFIX/lib/corral/zsh), as
- * with make install DESTDIR=...; else where the build was told they go.
+ * If corral is ROOT/BIN/corral for one of the binary directories an
+ * install uses, and ROOT/built/check exists: ROOT/built in buf.
  */
-static void installed_beside(const char *corral, const char *relative,
-			     const char *check, const char *fallback, char *buf,
-			     size_t len)
+static bool staged(const char *corral, const char *built, const char *check,
+		   char *buf, size_t len)
+{
+	static const char *const bins[] = { CORRAL_BINDIR "/corral",
+					    "/usr/local/bin/corral",
+					    "/usr/bin/corral" };
+	size_t n = strlen(corral), b, i;
+	char probe[PATH_MAX * 2];
+
+	for (i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
+		b = strlen(bins[i]);
+		if (n <= b || strcmp(corral + n - b, bins[i]))
+			continue;
+		snprintf(probe, sizeof(probe), "%.*s%s%s", (int)(n - b), corral,
+			 built, check);
+		if (!access(probe, R_OK)) {
+			snprintf(buf, len, "%.*s%s", (int)(n - b), corral,
+				 built);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Where the builtins are: where the build put them, below the same root
+ * as this binary when that is not / (make install DESTDIR=ROOT puts
+ * ROOT/BINDIR/corral beside ROOT/ZSH_MODULE_DIR); else beside it, as
+ * PREFIX/bin/corral has PREFIX/lib/bash/sandbox; else where the build
+ * was told they go.  check is what must exist below the directory.
+ */
+static void installed_at(const char *corral, const char *built,
+			 const char *relative, const char *check, char *buf,
+			 size_t len)
 {
 	size_t n = strlen(corral);
 	char probe[PATH_MAX * 2];
 
-	snprintf(buf, len, "%s", fallback);
-	if (n < 11 || strcmp(corral + n - 11, "/bin/corral"))
+	snprintf(buf, len, "%s", built);
+	if (staged(corral, built, check, buf, len) || n < 11 ||
+	    strcmp(corral + n - 11, "/bin/corral"))
 		return;
 	snprintf(probe, sizeof(probe), "%.*s/%s%s", (int)(n - 11), corral,
 		 relative, check);
@@ -118,10 +149,10 @@ static void put_hook(FILE *f, const char *text, const char *corral)
 	size_t i;
 	bool done;
 
-	installed_beside(corral, "lib/bash/sandbox", "", CORRAL_BASH_BUILTIN,
-			 bash, sizeof(bash));
-	installed_beside(corral, "lib/corral/zsh", "/corral/sandbox.so",
-			 CORRAL_ZSH_MODULE_DIR, zsh, sizeof(zsh));
+	installed_at(corral, CORRAL_BASH_BUILTIN, "lib/bash/sandbox", "", bash,
+		     sizeof(bash));
+	installed_at(corral, CORRAL_ZSH_MODULE_DIR, "lib/corral/zsh",
+		     "/corral/sandbox.so", zsh, sizeof(zsh));
 	while (*text) {
 		for (i = 0, done = false; i < 3 && !done; i++) {
 			if (strncmp(text, keys[i].key, strlen(keys[i].key)))

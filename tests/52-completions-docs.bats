@@ -345,7 +345,7 @@ make_in_copy()
 }
 
 @test "make install puts everything where the shells look; make uninstall takes it all away" {
-	local dest=$SCRATCH/dest loadables
+	local dest=$SCRATCH/dest loadables zdir
 
 	[ -f "$BUILD/sandbox" ] || skip "no bash builtin at $BUILD/sandbox: make builds it"
 	[ -f "$BUILD/zsh/corral/sandbox.so" ] ||
@@ -366,14 +366,19 @@ make_in_copy()
 	[ "$(readlink "$dest/usr/share/bash-completion/completions/sandbox")" = corral ]
 	cmp "$COMPLETIONS/_corral" "$dest/usr/share/zsh/vendor-completions/_corral"
 	[ -x "$dest$loadables/sandbox" ]
-	[ -x "$dest/usr/lib/corral/zsh/corral/sandbox.so" ]
+	zdir=/usr/lib/corral/zsh
+	if command -v zsh >/dev/null; then
+		# Under /usr the module goes where zsh looks for its own.
+		zdir=$(zsh -fc 'print -r -- $module_path[1]')
+	fi
+	[ -x "$dest$zdir/corral/sandbox.so" ]
 
 	# Each installed piece works from where it was put.
 	run bash --norc -c 'enable -f "$1" sandbox && type -t sandbox' sh "$dest$loadables/sandbox"
 	[ "$output" = builtin ]
 	if command -v zsh >/dev/null; then
 		run zsh -f -c 'module_path=("$1" $module_path); zmodload corral/sandbox && whence -w sandbox' \
-			sh "$dest/usr/lib/corral/zsh"
+			sh "$dest$zdir"
 		[ "$output" = "sandbox: builtin" ]
 	fi
 	run bash --norc -c 'source "$1" && complete -p sandbox' sh \
@@ -389,7 +394,7 @@ make_in_copy()
 	run "$dest/usr/bin/corral" hook bash
 	expect_output "enable -f '$dest$loadables/sandbox' sandbox"
 	run "$dest/usr/bin/corral" hook zsh
-	expect_output "module_path+=('$dest/usr/lib/corral/zsh')"
+	expect_output "module_path+=('$dest$zdir')"
 
 	run make_in_copy uninstall DESTDIR="$dest" PREFIX=/usr
 	expect_status 0
@@ -401,7 +406,7 @@ make_in_copy()
 }
 
 @test "make install under /usr/local puts the zsh completion in site-functions" {
-	local dest=$SCRATCH/dest
+	local dest=$SCRATCH/dest zdir
 
 	[ -f "$BUILD/sandbox" ] || skip "no bash builtin at $BUILD/sandbox: make builds it"
 	[ -f "$BUILD/zsh/corral/sandbox.so" ] ||
@@ -411,7 +416,9 @@ make_in_copy()
 	[ -f "$dest/usr/local/share/zsh/site-functions/_corral" ]
 	[ -f "$dest/usr/local/share/bash-completion/completions/corral" ]
 	[ -x "$dest/usr/local/bin/corral" ]
-	[ -x "$dest/usr/local/lib/corral/zsh/corral/sandbox.so" ]
+	zdir=/usr/local/lib/corral/zsh
+	command -v zsh >/dev/null && zdir=$(zsh -fc 'print -r -- $module_path[1]')
+	[ -x "$dest$zdir/corral/sandbox.so" ]
 	refute_exists "$dest/usr/share/zsh/vendor-completions/_corral"
 
 	run make_in_copy uninstall DESTDIR="$dest" PREFIX=/usr/local
