@@ -40,14 +40,17 @@ __corral_chpwd()
 	return "$__corral_status"
 }
 
-# For PS1: "[corral] " inside a sandbox, "[corral:policy] " under a
-# trusted project policy.
+# For PS1: "[corral] " inside a sandbox, "[corral:PROJECT] " under a
+# trusted project policy, PROJECT being the directory that holds it.
 corral_prompt()
 {
+	local policy_dir
+
 	if [[ -n ${CORRAL_SANDBOX-} ]]; then
 		printf '[corral] '
 	elif [[ -n ${CORRAL_PROJECT_POLICY-} ]]; then
-		printf '[corral:policy] '
+		policy_dir=${CORRAL_PROJECT_POLICY%/*}
+		printf '[corral:%s] ' "${policy_dir##*/}"
 	fi
 }
 

@@ -36,12 +36,15 @@ __corral_chpwd()
 	CORRAL_PROJECT_POLICY=$(command "$__corral_bin" trust --check 2>&2)
 }
 
+# For PS1 (with prompt_subst): "[corral] " inside a sandbox,
+# "[corral:PROJECT] " under a trusted project policy, PROJECT being the
+# directory that holds it.
 corral_prompt()
 {
 	if [[ -n ${CORRAL_SANDBOX-} ]]; then
 		print -n '[corral] '
 	elif [[ -n ${CORRAL_PROJECT_POLICY-} ]]; then
-		print -n '[corral:policy] '
+		print -rn -- "[corral:${${CORRAL_PROJECT_POLICY:h}:t}] "
 	fi
 }
 

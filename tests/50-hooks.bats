@@ -363,8 +363,8 @@ case_policy_refused()
 	expect_output "notes, free to read"
 }
 
-# PS1 with $(corral_prompt): nothing in a free shell, [corral:policy]
-# under a trusted policy, [corral] in a confined shell.
+# PS1 with $(corral_prompt): nothing in a free shell, [corral:project]
+# under the trusted policy of the directory project, [corral] in a confined shell.
 case_prompt()
 {
 	local subst=
@@ -381,8 +381,8 @@ case_prompt()
 	printf '{"filesystem": {"read": ["~/notes.txt"]}}\n' >"$PROJECT/.corral.json"
 	typed "corral trust --yes >/dev/null; cd '$SCRATCH'"
 	typed "cd '$PROJECT'"
-	[[ $(last_line) == "[corral:policy] $PROMPT_MARK" ]] || {
-		echo "no [corral:policy] under a trusted policy:" >&2
+	[[ $(last_line) == "[corral:project] $PROMPT_MARK" ]] || {
+		echo "no [corral:project] under a trusted policy:" >&2
 		show_pane
 		return 1
 	}
@@ -391,11 +391,11 @@ case_prompt()
 	# would (PS1 is exported: it still calls corral_prompt).
 	if [ "$1" = zsh ]; then
 		type_line "corral run -q -- zsh -f -i"
-		await_prompt '^\[corral:policy\] prompt[$] corral run -q -- zsh'
+		await_prompt '^\[corral:project\] prompt[$] corral run -q -- zsh'
 		typed 'setopt prompt_subst; eval "$(corral hook zsh)"'
 	else
 		type_line "corral run -q -- bash --norc --noprofile -i"
-		await_prompt '^\[corral:policy\] prompt[$] corral run -q -- bash'
+		await_prompt '^\[corral:project\] prompt[$] corral run -q -- bash'
 		typed 'eval "$(corral hook bash)"'
 	fi
 	refute_output "not found"
@@ -407,7 +407,7 @@ case_prompt()
 	typed 'typeset -f claude >/dev/null || echo "no wrapper inside"'
 	expect_output "no wrapper inside"
 	type_line 'exit'
-	await_last_line "[corral:policy] $PROMPT_MARK"
+	await_last_line "[corral:project] $PROMPT_MARK"
 
 	# The shell itself confined by the builtin.
 	[ "$2" = builtin ] || return 0
@@ -516,11 +516,11 @@ case_prompt()
 	case_policy_refused zsh builtin
 }
 
-@test "bash: corral_prompt says nothing free, [corral:policy] under a trusted policy, [corral] confined" {
+@test "bash: corral_prompt says nothing free, [corral:project] under a trusted policy, [corral] confined" {
 	case_prompt bash builtin
 }
 
-@test "zsh: corral_prompt says nothing free, [corral:policy] under a trusted policy, [corral] confined" {
+@test "zsh: corral_prompt says nothing free, [corral:project] under a trusted policy, [corral] confined" {
 	case_prompt zsh builtin
 }
 
