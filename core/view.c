@@ -188,7 +188,8 @@ static int carry_over(int fd, const char *path, bool is_dir, bool writable,
 	return 0;
 }
 
-static bool is_tmp_grant(const struct corral_rule *r)
+/* A grant of the policy's own that exists: not the fresh /tmp itself. */
+static bool real_grant(const struct corral_rule *r)
 {
 	return r->kind == CORRAL_RULE_GRANT && r->exists &&
 	       strcmp(r->origin, ORIGIN_PRIVATE_TMP);
@@ -201,7 +202,7 @@ static unsigned granted(const struct corral_plan *plan, const char *path)
 	size_t i;
 
 	for (i = 0; i < plan->n_rules; i++)
-		if (is_tmp_grant(&plan->rules[i]) &&
+		if (real_grant(&plan->rules[i]) &&
 		    corral_path_within(path, plan->rules[i].path))
 			access |= plan->rules[i].access;
 	return access;
@@ -219,13 +220,13 @@ static bool carried(const struct corral_plan *plan, size_t i)
 	const struct corral_rule *outer = NULL;
 	size_t j;
 
-	if (!is_tmp_grant(r) || !corral_path_within(r->path, "/tmp") ||
+	if (!real_grant(r) || !corral_path_within(r->path, "/tmp") ||
 	    !strcmp(r->path, "/tmp"))
 		return false;
 	for (j = 0; j < plan->n_rules; j++) {
 		const struct corral_rule *o = &plan->rules[j];
 
-		if (j == i || !is_tmp_grant(o) ||
+		if (j == i || !real_grant(o) ||
 		    !corral_path_within(r->path, o->path))
 			continue;
 		if (!strcmp(r->path, o->path)) {
@@ -867,7 +868,7 @@ static size_t writable_grants(const struct corral_plan *plan,
 	for (i = 0; i < plan->n_rules && n < max; i++) {
 		const struct corral_rule *g = &plan->rules[i];
 
-		if (!is_tmp_grant(g) || !(g->access & CORRAL_ACCESS_WRITE) ||
+		if (!real_grant(g) || !(g->access & CORRAL_ACCESS_WRITE) ||
 		    (tmp && corral_path_within(g->path, "/tmp")) ||
 		    stat(g->path, &st) ||
 		    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) ||
