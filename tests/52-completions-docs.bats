@@ -426,3 +426,30 @@ make_in_copy()
 	run find "$dest" ! -type d
 	[ -z "$output" ]
 }
+
+@test "make run without a terminal demonstrates a denied key and an allowed write, and exits 0" {
+	run sh "$ROOT/tools/demo.sh" </dev/null
+	expect_status 0
+	expect_output "reading ~/.ssh/id_ed25519 was refused"
+	refute_output FAIL
+	refute_output "corral-demo-canary"
+}
+
+@test "the dependency step says nothing when all is there, and names what is missing" {
+	command -v dpkg-query >/dev/null || skip "not a Debian system: the step only lists packages"
+	run sh "$ROOT/tools/deps.sh"
+	expect_status 0
+	[ -z "$output" ]
+
+	[ "$(id -u)" -ne 0 ] || skip "as root a missing package would be installed, not named"
+	CORRAL_TEST_DEPS_EXTRA=corral-no-such-package run sh "$ROOT/tools/deps.sh"
+	expect_status 1
+	expect_output "sudo apt-get install -y corral-no-such-package"
+}
+
+@test ".ci/run is make test, and make test ends with the closing line" {
+	run grep -c '^make test$' "$ROOT/.ci/run"
+	expect_output 1
+	run grep -F 'echo "$passed passed, $failed failed"' "$ROOT/tests/run.sh"
+	expect_status 0
+}

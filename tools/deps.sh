@@ -8,6 +8,9 @@ PACKAGES="gcc make pkg-config libcjson-dev libseccomp-dev bats git python3
 python3-venv tmux util-linux bash-builtins zsh zsh-dev libcap-dev nettle-dev
 libreadline8 strace procps iproute2"
 
+# Tests name packages that cannot be installed, to see what is said.
+PACKAGES="$PACKAGES ${CORRAL_TEST_DEPS_EXTRA-}"
+
 # A node from elsewhere (nvm, a tarball) is as good as Debian's.
 if ! command -v node >/dev/null 2>&1; then
 	PACKAGES="$PACKAGES nodejs npm"
