@@ -465,8 +465,8 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 		 * (~/.ssh holding an agent's socket) is masked all the same.
 		 */
 		if (!ret && r->inside < 0 && r->kind == CORRAL_RULE_DENY &&
-		    r->is_dir)
-			ret = mask_dir(r->path, err);
+		    r->is_dir && !access(r->path, F_OK))
+			ret = mask_dir(r->path, err); /* not gone with /tmp */
 		if (ret || r->inside < 0)
 			continue;
 		if (r->kind == CORRAL_RULE_DENY)
