@@ -250,7 +250,7 @@ static void describe_guarantees(const struct corral_plan *plan, FILE *f)
 			: "denied paths inside grants left out by Landlock (their siblings granted instead); elsewhere never granted");
 	fprintf(f, "metadata: %s\n",
 		plan->namespaces
-			? "modes, owners, times and extended attributes change only in writable grants (every other mount is read-only)"
+			? "modes, owners, times and extended attributes change only in writable grants and, but for denied and protected paths, the home directory (every other mount is read-only)"
 			: "NOT ENFORCED without a view: chmod, chown, utimes and xattrs work on every path the sandbox can name");
 	if (!plan->namespaces)
 		fprintf(f,

@@ -448,6 +448,30 @@ static int pin_rule(const struct corral_plan *plan, const struct corral_rule *r,
 	return ret;
 }
 
+/*
+ * A carve-out outside every grant, which Landlock keeps away already but
+ * for two things.  A UNIX socket's connect() (before ABI 9): a denied
+ * directory (~/.ssh holding an agent's socket) is masked.  And metadata
+ * in the home directory, whose mount stays writable (see writable_grants):
+ * a denied file is masked and a protected path bound read-only, so that
+ * neither chmod nor utimes reaches them.  Not what the private /tmp hid.
+ */
+static int carve_outside(const struct corral_plan *plan,
+			 const struct corral_rule *r, struct corral_error *err)
+{
+	bool in_home = plan->home && strcmp(plan->home, "/") &&
+		       corral_path_within(r->path, plan->home);
+
+	if (access(r->path, F_OK))
+		return 0;
+	if (r->kind == CORRAL_RULE_DENY && r->is_dir)
+		return mask_dir(r->path, err);
+	if (!in_home)
+		return 0;
+	return r->kind == CORRAL_RULE_DENY ? mask_file(r->path, err)
+					   : bind_readonly(r->path, err);
+}
+
 static int carve(const struct corral_plan *plan, struct corral_error *err)
 {
 	size_t i;
@@ -459,14 +483,8 @@ static int carve(const struct corral_plan *plan, struct corral_error *err)
 		if (r->kind == CORRAL_RULE_GRANT || !r->exists || r->lifted)
 			continue;
 		ret = pin_rule(plan, r, err);
-		/*
-		 * Outside every grant Landlock keeps a path away, but for a
-		 * UNIX socket's connect() (before ABI 9): a denied directory
-		 * (~/.ssh holding an agent's socket) is masked all the same.
-		 */
-		if (!ret && r->inside < 0 && r->kind == CORRAL_RULE_DENY &&
-		    r->is_dir && !access(r->path, F_OK))
-			ret = mask_dir(r->path, err); /* not gone with /tmp */
+		if (!ret && r->inside < 0)
+			ret = carve_outside(plan, r, err);
 		if (ret || r->inside < 0)
 			continue;
 		if (r->kind == CORRAL_RULE_DENY)
@@ -852,27 +870,42 @@ static int rebind_by_depth(const void *a, const void *b)
 	return (x->depth > y->depth) - (x->depth < y->depth);
 }
 
+/* Whether path needs its writable mount back, and may have it. */
+static bool needs_rebind(const struct corral_plan *plan, const char *path)
+{
+	struct statvfs vfs;
+	struct stat st;
+
+	return !(private_tmp(plan) && corral_path_within(path, "/tmp")) &&
+	       !stat(path, &st) &&
+	       (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
+	       !statvfs(path, &vfs) && !(vfs.f_flag & ST_RDONLY);
+}
+
 /*
- * The writable grants that need a writable mount: not those the private
- * /tmp carries in, not devices (writes to them pass a read-only mount),
- * and not one whose mount was read-only already, which stays so.
+ * The paths that keep a writable mount: the writable grants (not those
+ * the private /tmp carries in, nor devices, whose writes pass a read-only
+ * mount, nor one that was read-only already), and the home directory,
+ * where programs try to write and, refused, fall back on EACCES (Landlock's
+ * answer) but not on EROFS (a read-only mount's): Claude Code saving its
+ * settings is one.  Denied and protected paths in the home get mounts of
+ * their own in carve().
  */
 static size_t writable_grants(const struct corral_plan *plan,
 			      struct rebind *out, size_t max)
 {
-	bool tmp = private_tmp(plan);
-	struct statvfs vfs;
-	struct stat st;
 	size_t i, n = 0;
 
+	if (plan->home && strcmp(plan->home, "/") &&
+	    needs_rebind(plan, plan->home)) {
+		out[n].path = plan->home;
+		out[n++].depth = strlen(plan->home);
+	}
 	for (i = 0; i < plan->n_rules && n < max; i++) {
 		const struct corral_rule *g = &plan->rules[i];
 
 		if (!real_grant(g) || !(g->access & CORRAL_ACCESS_WRITE) ||
-		    (tmp && corral_path_within(g->path, "/tmp")) ||
-		    stat(g->path, &st) ||
-		    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) ||
-		    statvfs(g->path, &vfs) || (vfs.f_flag & ST_RDONLY))
+		    !needs_rebind(plan, g->path))
 			continue;
 		out[n].path = g->path;
 		out[n++].depth = strlen(g->path);

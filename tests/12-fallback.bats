@@ -174,7 +174,7 @@ teardown()
 	unset CORRAL_TEST_NO_NAMESPACES
 	run corral run --read "$(dirname "$CORRAL")" -- "$CORRAL" status
 	refute_output "cost: without a view"
-	expect_output "metadata: modes, owners, times and extended attributes change only in writable grants"
+	expect_output "metadata: modes, owners, times and extended attributes change only in writable grants and"
 }
 
 @test "start-up lists the partly granted directories only, never a fully granted tree" {
