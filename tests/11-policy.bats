@@ -312,6 +312,16 @@ EOF
 	[ "$(stat -c %a "$outside")" = 600 ]
 	[ "$(stat -c %a "$HOME/.ssh/id_ed25519")" = 600 ]
 	[ "$(stat -c %a "$ro/file")" = 644 ]
+
+	# In the home, a refused write is Landlock's EACCES, on which programs
+	# fall back, and the rc files are out of chmod's reach all the same.
+	echo "# rc" >"$HOME/.bashrc" && chmod 644 "$HOME/.bashrc"
+	run corral run -- sh -c 'echo x >"$HOME/new-file"'
+	expect_failure
+	expect_output "Permission denied"
+	run corral run -- chmod 666 "$HOME/.bashrc"
+	expect_failure
+	[ "$(stat -c %a "$HOME/.bashrc")" = 644 ]
 }
 
 @test "/tmp is private: the sandbox's files stay in, the host's stay out" {
