@@ -781,7 +781,7 @@ hook_notes()
 		echo "Per prompt, the hook costs $(calc3 "$chpwd") ms while the directory stays the same, and one \`corral trust --check\` (about $(calc3 "$(get hook-binary-cd "cd, cd back, each with __corral_chpwd" 8) / 2") ms) after each change of directory."
 	if [[ -n $wrapped && -n $warm ]]; then
 		echo
-		echo "In builtin mode a wrapped agent costs $(calc3 "$wrapped") ms a call, against $(calc3 "$warm") ms for \`( sandbox && /bin/true )\` in a shell that already holds the plan (section 1): the wrapper calls \`sandbox\` only inside its subshell, so the plan is built in the child and lost with it on every call (plan building alone takes $(calc3 "$(phase phases "plan build (total)")") ms)."
+		echo "In builtin mode a wrapped agent costs $(calc3 "$wrapped") ms a call, against $(calc3 "$warm") ms for \`( sandbox && /bin/true )\` in a shell that already holds the plan (section 1): the wrapper runs the agent with \`sandbox run\`, which uses the plan the shell keeps, plus the wrapper's own function call and \`command\`."
 	fi
 }
 
@@ -958,8 +958,9 @@ corral's cost, all figures from the same runs:
 
 $(breakdown_table)
 
-Of these, corral's own start beyond a bare exec, plan building and the
-seccomp compile are not needed to confine: without them corral would add about $lean ms, and what
+Of these, corral's own start beyond a bare exec and plan building are not
+needed to confine (the seccomp filters are built with corral, so choosing
+one costs $(calc3 "$compile") ms): without them corral would add about $lean ms, and what
 would remain beyond the minimal wrapper is the mount namespace (view and
 teardown, $(calc3 "$view + $tear") ms) and a larger Landlock ruleset.
 
@@ -996,9 +997,8 @@ $(if [[ -n $bi_over ]]; then cat <<EOT
 \`sandbox run -- /bin/true\` adds $(calc3 "$bi_over") ms in a bash loop, against
 a target of 0.3 ms. The builtin keeps the plan per shell, so plan building
 and the libraries are gone; what remains is the confinement of each child
-as \`corral_confine\` does it: the seccomp filter compiled again
-($(calc3 "$compile") ms: the child compiles it, so the shell's cached plan never
-keeps it), the rest of the confinement ($(calc3 "$prepare") ms), the view ($(calc3 "$view") ms),
+as \`corral_confine\` does it: the seccomp filter chosen
+($(calc3 "$compile") ms), the rest of the confinement ($(calc3 "$prepare") ms), the view ($(calc3 "$view") ms),
 Landlock ($(calc3 "$ll") ms), the seccomp load ($(calc3 "$load") ms), and the
 namespace teardown ($tear ms) when the command exits: together
 $(calc3 "$compile + $prepare + $view + $ll + $load + $tear") ms, measured by
@@ -1092,7 +1092,7 @@ top_costs()
 			"$(calc3 "$stat")" "$why" "$(calc3 "$other")"
 		printf '%s\tthe mount namespace: `unshare`, %s mounts (%s ms) and its teardown when the command exits (%s ms; more on a busy machine)\n' \
 			"$(calc3 "$view + $tear")" "$nmounts" "$(calc3 "$view")" "$tear"
-		printf '%s\tthe seccomp filter compiled by libseccomp on every run\n' "$compile"
+		printf '%s\tthe seccomp filter chosen from those built with corral\n' "$compile"
 		printf '%s\tthe Landlock ruleset, from a plan of %s rules\n' "$ll" "$nll"
 	} | sort -t$'\t' -k1,1gr | head -n 3 |
 		awk -F'\t' -v total="$whole" '{ printf "%d. **%.2f ms** of %.2f ms: %s\n", NR, $1, total, $2 }'
