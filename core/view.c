@@ -216,13 +216,14 @@ static unsigned granted(const struct corral_plan *plan, const char *path)
 static bool carried(const struct corral_plan *plan, size_t i)
 {
 	const struct corral_rule *r = &plan->rules[i];
-	bool writable = granted(plan, r->path) & CORRAL_ACCESS_WRITE;
 	const struct corral_rule *outer = NULL;
+	bool writable;
 	size_t j;
 
 	if (!real_grant(r) || !corral_path_within(r->path, "/tmp") ||
 	    !strcmp(r->path, "/tmp"))
 		return false;
+	writable = granted(plan, r->path) & CORRAL_ACCESS_WRITE;
 	for (j = 0; j < plan->n_rules; j++) {
 		const struct corral_rule *o = &plan->rules[j];
 
@@ -602,6 +603,14 @@ static int blocked_stand_in(int *mnt, struct corral_error *err)
 	if (*mnt >= 0)
 		file = openat(*mnt, "blocked", O_CREAT | O_RDONLY | O_CLOEXEC,
 			      0);
+	/* Read-only once made, and so is every clone of it. */
+	if (file >= 0 &&
+	    mount_setattr(*mnt, "", AT_EMPTY_PATH,
+			  &(struct mount_attr){ .attr_set = MOUNT_ATTR_RDONLY },
+			  sizeof(struct mount_attr))) {
+		close(file);
+		file = -1;
+	}
 	if (file < 0)
 		corral_fail(
 			err, -errno, NULL,
@@ -612,10 +621,9 @@ static int blocked_stand_in(int *mnt, struct corral_error *err)
 	return file;
 }
 
-/* A read-only clone of the stand-in's mount, moved over path. */
+/* A clone of the stand-in's mount, moved over path. */
 static int mask_with(int stand_in, const char *path, struct corral_error *err)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	int tree = (int)open_tree(stand_in, "",
 				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 					  AT_EMPTY_PATH);
@@ -623,8 +631,7 @@ static int mask_with(int stand_in, const char *path, struct corral_error *err)
 
 	if (tree < 0)
 		return mount_fail(err, "mask", path);
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) ||
-	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
+	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
 		ret = mount_fail(err, "mask", path);
 	close(tree);
 	return ret;

@@ -74,18 +74,22 @@ routes_denied()
 	refute_exists victim
 }
 
-@test "every mkfs.* is blocked, and one of them is lifted by its name" {
+@test "a pattern blocks every match, and a name is lifted out of it" {
 	local dir
 
 	dir=$(extra_scratch "$SCRATCH")
 	cp /bin/true "$dir/mkfs.corraltest"
+	cp /bin/true "$dir/mkfs.other"
 	export PATH="$dir:$PATH"
-	run corral run --read "$dir" -- sh -c 'mkfs.corraltest && echo ran'
+	run corral run --read "$dir" --block-command 'mkfs.*' -- \
+		sh -c 'mkfs.corraltest && echo ran'
 	expect_failure
 	refute_output ran
-	run corral run --read "$dir" --allow-command mkfs.corraltest -- sh -c 'mkfs.corraltest && echo ran'
-	expect_status 0
+	run corral run --read "$dir" --block-command 'mkfs.*' \
+		--allow-command mkfs.corraltest -- \
+		sh -c 'mkfs.corraltest && echo ran; mkfs.other && echo other ran'
 	expect_output ran
+	refute_output "other ran"
 }
 
 @test "--allow-command rm lets rm through, and only rm" {
