@@ -609,12 +609,13 @@ static bool probe_view(void)
 static void status_inside(FILE *f, const char *desc)
 {
 	struct corral_plan seen = { 0 };
+	const char *net = probe_network();
+	bool view = probe_view();
 
-	fprintf(f, "probed: network %s\n", probe_network());
+	fprintf(f, "probed: network %s\n", net);
 	fprintf(f, "probed: view %s\n",
-		probe_view()
-			? "a private mount namespace (corral's mounts are there)"
-			: "none (no mount of corral's)");
+		view ? "a private mount namespace (corral's mounts are there)"
+		     : "none (no mount of corral's)");
 	if (!desc) {
 		fprintf(f, "policy: not described (%s is unset)\n",
 			CORRAL_ENV_SANDBOX);
@@ -624,6 +625,13 @@ static void status_inside(FILE *f, const char *desc)
 		"policy: %s\n(as described by %s, which a process inside could change; the probed lines above are the kernel's)\n",
 		desc, CORRAL_ENV_SANDBOX);
 	parse_summary(desc, &seen);
+	/* A description the kernel contradicts says nothing at all. */
+	if (seen.namespaces != view ||
+	    seen.net.off != !strncmp(net, "off", 3)) {
+		fprintf(f,
+			"warning: the description disagrees with the probes: its guarantees are not shown\n");
+		return;
+	}
 	fprintf(f, "filesystem: Landlock ABI %d, %s\n", seen.abi,
 		seen.namespaces ? "with a private mount namespace"
 				: "Landlock alone (no view)");

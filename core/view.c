@@ -889,6 +889,22 @@ static bool needs_rebind(const struct corral_plan *plan, const char *path)
 	       !statvfs(path, &vfs) && !(vfs.f_flag & ST_RDONLY);
 }
 
+/* A home in a read-only grant (HOME=/etc, say) stays as the grant has it. */
+static bool read_only_grant_around(const struct corral_plan *plan,
+				   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++) {
+		const struct corral_rule *g = &plan->rules[i];
+
+		if (real_grant(g) && !(g->access & CORRAL_ACCESS_WRITE) &&
+		    corral_path_within(path, g->path))
+			return true;
+	}
+	return false;
+}
+
 /*
  * The paths that keep a writable mount: the writable grants (not those
  * the private /tmp carries in, nor devices, whose writes pass a read-only
@@ -904,6 +920,7 @@ static size_t writable_grants(const struct corral_plan *plan,
 	size_t i, n = 0;
 
 	if (plan->home && strcmp(plan->home, "/") &&
+	    !read_only_grant_around(plan, plan->home) &&
 	    needs_rebind(plan, plan->home)) {
 		out[n].path = plan->home;
 		out[n++].depth = strlen(plan->home);

@@ -223,6 +223,8 @@ confined_exit()
 	expect_output "probed: network off"
 	expect_output "probed: view a private mount namespace"
 	expect_output "which a process inside could change"
+	expect_output "the description disagrees with the probes"
+	refute_output "network: on"
 
 	run corral run --read "$(dirname "$CORRAL")" -- "$CORRAL" status
 	expect_output "probed: network on"

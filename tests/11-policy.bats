@@ -322,6 +322,11 @@ EOF
 	run corral run -- chmod 666 "$HOME/.bashrc"
 	expect_failure
 	[ "$(stat -c %a "$HOME/.bashrc")" = 644 ]
+
+	# A home inside a read-only grant (HOME=/etc, say) stays read-only.
+	HOME=$ro run corral run --read "$ro" -- chmod 600 "$ro/file"
+	expect_failure
+	[ "$(stat -c %a "$ro/file")" = 644 ]
 }
 
 @test "/tmp is private: the sandbox's files stay in, the host's stay out" {
