@@ -80,16 +80,6 @@ static int add_binary(struct corral_plan *plan, const char *path)
 	return 0;
 }
 
-static bool allowed(const struct corral_words *allow, const char *name)
-{
-	size_t i;
-
-	for (i = 0; allow && i < allow->n; i++)
-		if (!strcmp(allow->v[i], name))
-			return true;
-	return false;
-}
-
 /* Every match of a pattern but those lifted by name (mkfs.* less mkfs.ext4). */
 static int add_matches(struct corral_plan *plan, const char *pattern,
 		       const struct corral_words *allow)
@@ -103,7 +93,7 @@ static int add_matches(struct corral_plan *plan, const char *pattern,
 		return 0;
 	for (i = 0; i < g.gl_pathc && !ret; i++) {
 		base = strrchr(g.gl_pathv[i], '/');
-		if (!allowed(allow, base ? base + 1 : g.gl_pathv[i]))
+		if (!corral_words_has(allow, base ? base + 1 : g.gl_pathv[i]))
 			ret = add_binary(plan, g.gl_pathv[i]);
 	}
 	globfree(&g);
@@ -140,17 +130,6 @@ static int search_dir(struct corral_plan *plan, const struct search_dirs *dirs,
 	return add_matches(plan, pattern, dirs->allow);
 }
 
-static bool seen_dir(const struct corral_words *paths, size_t n,
-		     const char *real)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(paths->v[i], real))
-			return true;
-	return false;
-}
-
 static void search_dirs_free(struct search_dirs *dirs)
 {
 	size_t i;
@@ -167,7 +146,7 @@ static int open_dir(struct search_dirs *dirs, const char *dir)
 	char *real = realpath(dir, NULL);
 	int fd, ret;
 
-	if (!real || seen_dir(&dirs->paths, dirs->paths.n, real)) {
+	if (!real || corral_words_has(&dirs->paths, real)) {
 		free(real);
 		return 0;
 	}
@@ -278,7 +257,7 @@ int corral_blocklist_resolve(struct corral_plan *plan,
 	dirs.allow = allow;
 	ret = block->n ? search_dirs(&dirs) : 0;
 	for (i = 0; i < block->n && !ret; i++) {
-		if (allowed(allow, block->v[i]))
+		if (corral_words_has(allow, block->v[i]))
 			continue;
 		if (corral_words_add(&plan->block_names, block->v[i]))
 			ret = -ENOMEM;

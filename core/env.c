@@ -115,21 +115,11 @@ bool corral_env_is_injection(const char *name)
 	return matches(injection, COUNT(injection), name, 0);
 }
 
-static bool kept(const struct corral_plan *plan, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < plan->keep_env.n; i++)
-		if (!strcmp(plan->keep_env.v[i], name))
-			return true;
-	return false;
-}
-
 bool corral_plan_env_removes(const struct corral_plan *plan, const char *name)
 {
 	if (corral_env_is_injection(name))
 		return true;
-	if (kept(plan, name))
+	if (corral_words_has(&plan->keep_env, name))
 		return false;
 	if (matches((const char *const *)plan->remove_env.v, plan->remove_env.n,
 		    name, 0))

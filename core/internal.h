@@ -148,6 +148,15 @@ char *corral_path_resolve(const char *absolute, bool *exists);
 void corral_path_cache_reset(void);
 /* After the plan build made a directory: what was missing may be there. */
 void corral_path_cache_made(void);
+/*
+ * plan.c: a grant of the policy's own that exists (not the fresh /tmp the
+ * view makes); what every such grant around path allows, as Landlock adds
+ * them up; whether the plan has a private /tmp still.
+ */
+bool corral_policy_grant(const struct corral_rule *r);
+unsigned corral_plan_granted(const struct corral_plan *plan, const char *path);
+bool corral_plan_private_tmp(const struct corral_plan *plan);
+
 /* Whether this plan build has already found path to be a directory. */
 bool corral_path_known_dir(const char *path);
 bool corral_path_within(const char *path, const char *dir);
@@ -158,6 +167,7 @@ const char *corral_path_tilde(const char *path, const char *home, char *buf,
 int corral_words_add(struct corral_words *w, const char *word);
 int corral_words_copy(struct corral_words *to, const struct corral_words *from);
 void corral_words_free(struct corral_words *w);
+bool corral_words_has(const struct corral_words *w, const char *word);
 
 /* profile.c */
 int corral_profiles_load(struct corral_plan *plan,

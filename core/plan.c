@@ -31,6 +31,17 @@ int corral_words_add(struct corral_words *w, const char *word)
 	return 0;
 }
 
+/* Whether word is one of w's; a NULL list has none. */
+bool corral_words_has(const struct corral_words *w, const char *word)
+{
+	size_t i;
+
+	for (i = 0; w && i < w->n; i++)
+		if (!strcmp(w->v[i], word))
+			return true;
+	return false;
+}
+
 int corral_words_copy(struct corral_words *to, const struct corral_words *from)
 {
 	size_t i;
@@ -426,6 +437,36 @@ static int add_options(struct corral_plan *plan,
  * the built-in lists give way path by path, never to a grant on a parent,
  * and never to an implicit grant such as the working directory.
  */
+bool corral_policy_grant(const struct corral_rule *r)
+{
+	return r->kind == CORRAL_RULE_GRANT && r->exists &&
+	       strcmp(r->origin, ORIGIN_PRIVATE_TMP);
+}
+
+unsigned corral_plan_granted(const struct corral_plan *plan, const char *path)
+{
+	unsigned access = 0;
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++)
+		if (corral_policy_grant(&plan->rules[i]) &&
+		    corral_path_within(path, plan->rules[i].path))
+			access |= plan->rules[i].access;
+	return access;
+}
+
+/* make_tmpdir marks the rule missing when the view falls back. */
+bool corral_plan_private_tmp(const struct corral_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_rules; i++)
+		if (plan->rules[i].exists &&
+		    !strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
+			return true;
+	return false;
+}
+
 static bool explicit_grant(const struct corral_rule *g)
 {
 	return g->kind == CORRAL_RULE_GRANT &&

@@ -904,16 +904,6 @@ static int check_cycle(struct loader *l, const char *name)
 			   name);
 }
 
-static bool applied(const struct loader *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->applied.n; i++)
-		if (!strcmp(l->applied.v[i], name))
-			return true;
-	return false;
-}
-
 static int parse_source(struct loader *l, struct source *src, cJSON **root)
 {
 	const char *end = NULL;
@@ -990,7 +980,7 @@ static int load(struct loader *l, const char *name, bool builtin_only)
 	int ret;
 
 	ret = find_source(l, name, builtin_only, &src);
-	if (!ret && applied(l, src.label))
+	if (!ret && corral_words_has(&l->applied, src.label))
 		goto free_source;
 	if (!ret)
 		ret = check_cycle(l, src.label);

@@ -373,44 +373,12 @@ static const struct corral_rule *deny_of(const struct corral_plan *plan,
  * A private /tmp replaces the old one: what exists there outside is
  * inside only where a grant of its own carries it in.
  */
-/* Whether a grant other than the private /tmp covers path. */
-static bool granted_apart_from_tmp(const struct corral_plan *plan,
-				   const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < plan->n_rules; i++) {
-		const struct corral_rule *r = &plan->rules[i];
-
-		if (r->kind == CORRAL_RULE_GRANT && r->exists &&
-		    strcmp(r->origin, ORIGIN_PRIVATE_TMP) &&
-		    corral_path_within(path, r->path))
-			return true;
-	}
-	return false;
-}
-
-static bool has_private_tmp(const struct corral_plan *plan)
-{
-	size_t i;
-
-	for (i = 0; i < plan->n_rules; i++)
-		if (plan->rules[i].exists &&
-		    !strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
-			return true;
-	return false;
-}
-
-/*
- * A private /tmp replaces the old one: what exists there outside is
- * inside only where a grant of its own carries it in.
- */
 static bool hidden_by_private_tmp(const struct corral_plan *plan,
 				  const char *path, bool exists)
 {
 	return exists && corral_path_within(path, "/tmp") &&
-	       strcmp(path, "/tmp") && has_private_tmp(plan) &&
-	       !granted_apart_from_tmp(plan, path);
+	       strcmp(path, "/tmp") && corral_plan_private_tmp(plan) &&
+	       !corral_plan_granted(plan, path);
 }
 
 bool corral_plan_hides(const struct corral_plan *plan, const char *path)
@@ -448,7 +416,7 @@ static void why_grants(const struct corral_plan *plan, FILE *f,
 		       const char *path, bool exists)
 {
 	/* What a grant carries into the private /tmp is as it grants it. */
-	bool carried = granted_apart_from_tmp(plan, path);
+	bool carried = corral_plan_granted(plan, path) != 0;
 	bool read_only = false;
 	unsigned access = 0;
 	char buf[PATH_MAX];

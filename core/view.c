@@ -188,26 +188,6 @@ static int carry_over(int fd, const char *path, bool is_dir, bool writable,
 	return 0;
 }
 
-/* A grant of the policy's own that exists: not the fresh /tmp itself. */
-static bool real_grant(const struct corral_rule *r)
-{
-	return r->kind == CORRAL_RULE_GRANT && r->exists &&
-	       strcmp(r->origin, ORIGIN_PRIVATE_TMP);
-}
-
-/* What every grant around path allows, as Landlock adds them up. */
-static unsigned granted(const struct corral_plan *plan, const char *path)
-{
-	unsigned access = 0;
-	size_t i;
-
-	for (i = 0; i < plan->n_rules; i++)
-		if (real_grant(&plan->rules[i]) &&
-		    corral_path_within(path, plan->rules[i].path))
-			access |= plan->rules[i].access;
-	return access;
-}
-
 /*
  * Whether grant i is carried into the fresh /tmp: it lies beneath /tmp,
  * and no other grant carries it already with the same writability (the
@@ -220,14 +200,14 @@ static bool carried(const struct corral_plan *plan, size_t i)
 	bool writable;
 	size_t j;
 
-	if (!real_grant(r) || !corral_path_within(r->path, "/tmp") ||
+	if (!corral_policy_grant(r) || !corral_path_within(r->path, "/tmp") ||
 	    !strcmp(r->path, "/tmp"))
 		return false;
-	writable = granted(plan, r->path) & CORRAL_ACCESS_WRITE;
+	writable = corral_plan_granted(plan, r->path) & CORRAL_ACCESS_WRITE;
 	for (j = 0; j < plan->n_rules; j++) {
 		const struct corral_rule *o = &plan->rules[j];
 
-		if (j == i || !real_grant(o) ||
+		if (j == i || !corral_policy_grant(o) ||
 		    !corral_path_within(r->path, o->path))
 			continue;
 		if (!strcmp(r->path, o->path)) {
@@ -237,18 +217,8 @@ static bool carried(const struct corral_plan *plan, size_t i)
 			outer = o;
 		}
 	}
-	return !outer || (bool)(granted(plan, outer->path) &
+	return !outer || (bool)(corral_plan_granted(plan, outer->path) &
 				CORRAL_ACCESS_WRITE) != writable;
-}
-
-static bool private_tmp(const struct corral_plan *plan)
-{
-	size_t i;
-
-	for (i = 0; i < plan->n_rules; i++)
-		if (!strcmp(plan->rules[i].origin, ORIGIN_PRIVATE_TMP))
-			return true;
-	return false;
 }
 
 #define MAX_CARRIED 64
@@ -293,11 +263,12 @@ static int open_carried(const struct corral_plan *plan, struct carry *c,
 
 	for (i = 0; i < plan->n_rules && !ret; i++)
 		if (carried(plan, i))
-			ret = add_carry(c, n, plan->rules[i].path,
-					plan->rules[i].is_dir,
-					granted(plan, plan->rules[i].path) &
-						CORRAL_ACCESS_WRITE,
-					err);
+			ret = add_carry(
+				c, n, plan->rules[i].path,
+				plan->rules[i].is_dir,
+				corral_plan_granted(plan, plan->rules[i].path) &
+					CORRAL_ACCESS_WRITE,
+				err);
 	for (i = 0; i < plan->sockets.n && !ret; i++)
 		if (corral_path_within(plan->sockets.v[i], "/tmp") &&
 		    !lstat(plan->sockets.v[i], &st) && S_ISSOCK(st.st_mode))
@@ -370,20 +341,33 @@ static bool movable(const struct corral_plan *plan, const char *name)
 	return ret;
 }
 
+/*
+ * A clone of the mount at dfd/from (flags as for open_tree), with attr
+ * changed if given, moved over to; what names the step in an error.
+ */
+static int clone_over(int dfd, const char *from, unsigned flags,
+		      const struct mount_attr *attr, const char *to,
+		      const char *what, struct corral_error *err)
+{
+	int tree = (int)open_tree(dfd, from,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags);
+	int ret = 0;
+
+	if (tree < 0)
+		return mount_fail(err, what, to);
+	if ((attr && mount_setattr(tree, "", AT_EMPTY_PATH,
+				   (struct mount_attr *)attr, sizeof(*attr))) ||
+	    move_mount(tree, "", AT_FDCWD, to, MOVE_MOUNT_F_EMPTY_PATH))
+		ret = mount_fail(err, what, to);
+	close(tree);
+	return ret;
+}
+
 /* A mount on a symlink itself: the new mount API does not follow it. */
 static int pin_link(const char *name, struct corral_error *err)
 {
-	int fd = (int)open_tree(AT_FDCWD, name,
-				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					AT_SYMLINK_NOFOLLOW);
-	int ret = 0;
-
-	if (fd < 0)
-		return mount_fail(err, "pin", name);
-	if (move_mount(fd, "", AT_FDCWD, name, MOVE_MOUNT_F_EMPTY_PATH))
-		ret = mount_fail(err, "pin", name);
-	close(fd);
-	return ret;
+	return clone_over(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, NULL, name,
+			  "pin", err);
 }
 
 static int pin_dir(const char *name, struct corral_error *err)
@@ -501,7 +485,6 @@ static int add_daemon(struct corral_plan *plan, const char *path)
 {
 	bool exists;
 	char *real;
-	size_t i;
 	int ret;
 
 	if (!path || path[0] != '/')
@@ -509,9 +492,8 @@ static int add_daemon(struct corral_plan *plan, const char *path)
 	real = corral_path_resolve(path, &exists);
 	if (!real)
 		return -ENOMEM;
-	for (i = 0; i < plan->sockets.n; i++)
-		if (!strcmp(plan->sockets.v[i], real))
-			exists = false; /* left reachable on request */
+	if (corral_words_has(&plan->sockets, real))
+		exists = false; /* left reachable on request */
 	ret = exists ? corral_words_add(&plan->daemons, real) : 0;
 	free(real);
 	return ret;
@@ -621,22 +603,6 @@ static int blocked_stand_in(int *mnt, struct corral_error *err)
 	return file;
 }
 
-/* A clone of the stand-in's mount, moved over path. */
-static int mask_with(int stand_in, const char *path, struct corral_error *err)
-{
-	int tree = (int)open_tree(stand_in, "",
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					  AT_EMPTY_PATH);
-	int ret = 0;
-
-	if (tree < 0)
-		return mount_fail(err, "mask", path);
-	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
-		ret = mount_fail(err, "mask", path);
-	close(tree);
-	return ret;
-}
-
 /*
  * In a view, every name of a blocked binary is covered by the stand-in,
  * so that executing it by any path fails, and so does copying it.  Far
@@ -653,7 +619,8 @@ static int mask_blocked(const struct corral_plan *plan,
 		return 0;
 	stand_in = blocked_stand_in(&mnt, err);
 	for (i = 0; i < plan->n_blocked && stand_in >= 0 && !ret; i++)
-		ret = mask_with(stand_in, plan->blocked[i].path, err);
+		ret = clone_over(stand_in, "", AT_EMPTY_PATH, NULL,
+				 plan->blocked[i].path, "mask", err);
 	if (stand_in < 0)
 		ret = -EPERM;
 	else
@@ -878,12 +845,12 @@ static int rebind_by_depth(const void *a, const void *b)
 }
 
 /* Whether path needs its writable mount back, and may have it. */
-static bool needs_rebind(const struct corral_plan *plan, const char *path)
+static bool needs_rebind(bool private_tmp, const char *path)
 {
 	struct statvfs vfs;
 	struct stat st;
 
-	return !(private_tmp(plan) && corral_path_within(path, "/tmp")) &&
+	return !(private_tmp && corral_path_within(path, "/tmp")) &&
 	       !stat(path, &st) &&
 	       (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
 	       !statvfs(path, &vfs) && !(vfs.f_flag & ST_RDONLY);
@@ -898,7 +865,8 @@ static bool read_only_grant_around(const struct corral_plan *plan,
 	for (i = 0; i < plan->n_rules; i++) {
 		const struct corral_rule *g = &plan->rules[i];
 
-		if (real_grant(g) && !(g->access & CORRAL_ACCESS_WRITE) &&
+		if (corral_policy_grant(g) &&
+		    !(g->access & CORRAL_ACCESS_WRITE) &&
 		    corral_path_within(path, g->path))
 			return true;
 	}
@@ -917,19 +885,21 @@ static bool read_only_grant_around(const struct corral_plan *plan,
 static size_t writable_grants(const struct corral_plan *plan,
 			      struct rebind *out, size_t max)
 {
+	bool tmp = corral_plan_private_tmp(plan);
 	size_t i, n = 0;
 
 	if (plan->home && strcmp(plan->home, "/") &&
 	    !read_only_grant_around(plan, plan->home) &&
-	    needs_rebind(plan, plan->home)) {
+	    needs_rebind(tmp, plan->home)) {
 		out[n].path = plan->home;
 		out[n++].depth = strlen(plan->home);
 	}
 	for (i = 0; i < plan->n_rules && n < max; i++) {
 		const struct corral_rule *g = &plan->rules[i];
 
-		if (!real_grant(g) || !(g->access & CORRAL_ACCESS_WRITE) ||
-		    !needs_rebind(plan, g->path))
+		if (!corral_policy_grant(g) ||
+		    !(g->access & CORRAL_ACCESS_WRITE) ||
+		    !needs_rebind(tmp, g->path))
 			continue;
 		out[n].path = g->path;
 		out[n++].depth = strlen(g->path);
@@ -941,19 +911,10 @@ static size_t writable_grants(const struct corral_plan *plan,
 /* Bind path over itself with a writable mount; what is mounted inside stays. */
 static int writable_again(const char *path, struct corral_error *err)
 {
-	struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
-	int tree = (int)open_tree(AT_FDCWD, path,
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					  AT_RECURSIVE);
-	int ret = 0;
+	static const struct mount_attr rw = { .attr_clr = MOUNT_ATTR_RDONLY };
 
-	if (tree < 0)
-		return mount_fail(err, "grant a writable mount on", path);
-	if (mount_setattr(tree, "", AT_EMPTY_PATH, &rw, sizeof(rw)) ||
-	    move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
-		ret = mount_fail(err, "grant a writable mount on", path);
-	close(tree);
-	return ret;
+	return clone_over(AT_FDCWD, path, AT_RECURSIVE, &rw, path,
+			  "grant a writable mount on", err);
 }
 
 #define MAX_WRITABLE 256
@@ -1016,7 +977,7 @@ int corral_view_apply(struct corral_plan *plan, struct corral_error *err)
 	ret = read_only_system(plan, err);
 	if (ret)
 		return ret;
-	if (private_tmp(plan)) {
+	if (corral_plan_private_tmp(plan)) {
 		ret = mount_tmp(plan, err);
 		if (ret)
 			return ret;
