@@ -209,6 +209,17 @@ socket_case()
 	socket_unreached "$1"
 }
 
+# --allow-socket WANTED reaches WANTED from inside, and not OTHER beside it.
+allowed_socket_only()
+{
+	run sandbox --allow-socket "$1" -- "$PROBE" connect "$1"
+	expect_status 0
+	expect_output "hello from unix"
+	run sandbox --allow-socket "$1" -- "$PROBE" connect "$2"
+	expect_failure
+	refute_output "hello from unix"
+}
+
 # The listener at path is not reached from inside, with these options.
 socket_unreached()
 {
